@@ -1,0 +1,47 @@
+package dev.gpuconfig.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuconfig.decide.DecideResponse;
+import dev.gpuconfig.decide.DecisionService;
+import dev.gpuconfig.decide.RequestReader;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+
+/** Decide: which GPU, how many, what utilization, engine arguments and environment for a model. */
+@Path("/v1/gpu-config")
+@Produces(MediaType.APPLICATION_JSON)
+public class GpuConfigResource {
+    private final DecisionService service;
+
+    public GpuConfigResource(DecisionService service) {
+        this.service = service;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public DecideResponse decide(JsonNode body) {
+        return service.decide(RequestReader.fromJson(body));
+    }
+
+    @GET
+    public DecideResponse decide(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
+                                 @QueryParam("paramsBillions") String paramsBillions,
+                                 @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
+                                 @QueryParam("gpu") String gpu) {
+        return service.decide(RequestReader.fromQuery(model, contextLength, paramsBillions, quantization, sharded, gpu));
+    }
+
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public List<Object> batch(JsonNode body) {
+        return service.decideBatch(body);
+    }
+}

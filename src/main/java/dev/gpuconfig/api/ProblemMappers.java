@@ -1,0 +1,45 @@
+package dev.gpuconfig.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.gpuconfig.decide.DecideException;
+import dev.gpuconfig.decide.Problem;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves as application/problem+json (RFC 9457); what a client sends never yields a 500. */
+public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    @ServerExceptionMapper
+    public Response decide(DecideException e) {
+        return problem(Problem.of(e));
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return problem(Problem.of(400, "Malformed JSON", "the body is not valid JSON: " + e.getOriginalMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return json(j);
+        }
+        String title = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
+        return problem(Problem.of(status, title, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.error("unexpected error", e);
+        return problem(Problem.of(500, "Internal error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+
+    static Response problem(Problem p) {
+        return Response.status(p.status()).type(PROBLEM_JSON).entity(p).build();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.gpuconfig.catalog;
+
+import dev.gpuconfig.profile.ModelName;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Known models indexed by normalized key for exact lookups: a name's tokens are tried as
+ * contiguous windows, longest first, so {@code NousResearch/Hermes-3-Llama-3.1-8B} finds the
+ * {@code llama-3.1-8b} row without any pattern scan, and the cost of a lookup does not grow with
+ * the number of rows.
+ */
+public final class ModelCatalog {
+    public static final String FILE = "catalog/models.csv";
+    private static final List<String> COLUMNS = List.of("key", "aliases", "family", "totalParamsB", "activeParamsB",
+            "layers", "attentionHeads", "kvHeads", "headDim", "mlaWidth", "nativeContext", "slidingWindow",
+            "nativeQuant", "source");
+
+    private final Map<String, ModelSpec> byKey;
+    private final Map<String, List<ModelSpec>> byFamily;
+    private final int maxKeyTokens;
+    private final int rows;
+
+    private ModelCatalog(Map<String, ModelSpec> byKey, Map<String, List<ModelSpec>> byFamily, int maxKeyTokens, int rows) {
+        this.byKey = byKey;
+        this.byFamily = byFamily;
+        this.maxKeyTokens = maxKeyTokens;
+        this.rows = rows;
+    }
+
+    public static ModelCatalog parse(String file, String text) {
+        Map<String, ModelSpec> byKey = new HashMap<>();
+        Map<String, List<ModelSpec>> byFamily = new HashMap<>();
+        int maxTokens = 1;
+        int rows = 0;
+        for (CsvTable.Row r : CsvTable.parse(file, text, COLUMNS)) {
+            ModelSpec spec = toSpec(r);
+            rows++;
+            List<String> keys = new ArrayList<>();
+            keys.add(spec.key());
+            for (String alias : r.text("aliases").split("\\|")) {
+                if (!alias.isBlank()) {
+                    keys.add(alias);
+                }
+            }
+            for (String k : keys) {
+                List<String> tokens = ModelName.keyTokens(k);
+                if (tokens.isEmpty()) {
+                    throw new CatalogException(file, r.line(), "key '" + k + "' has no name tokens");
+                }
+                String norm = String.join("-", tokens);
+                ModelSpec prev = byKey.put(norm, spec);
+                if (prev != null && prev != spec) {
+                    throw new CatalogException(file, r.line(), "key '" + norm + "' is already used on line " + prev.line());
+                }
+                maxTokens = Math.max(maxTokens, tokens.size());
+            }
+            byFamily.computeIfAbsent(spec.family(), f -> new ArrayList<>()).add(spec);
+        }
+        return new ModelCatalog(byKey, byFamily, maxTokens, rows);
+    }
+
+    private static ModelSpec toSpec(CsvTable.Row r) {
+        double total = r.number("totalParamsB");
+        Double active = r.optionalNumber("activeParamsB");
+        Integer layers = r.optionalInt("layers");
+        Integer heads = r.optionalInt("attentionHeads");
+        Integer kvHeads = r.optionalInt("kvHeads");
+        Integer headDim = r.optionalInt("headDim");
+        Integer context = r.optionalInt("nativeContext");
+        if (total <= 0 || (active != null && (active <= 0 || active > total))) {
+            throw new CatalogException(r.file(), r.line(), "totalParamsB must be positive and activeParamsB between 0 and totalParamsB");
+        }
+        if (layers == null || heads == null || kvHeads == null || headDim == null || context == null
+                || layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || context < 1) {
+            throw new CatalogException(r.file(), r.line(), "layers, attentionHeads, kvHeads, headDim and nativeContext must be positive whole numbers");
+        }
+        String quant = r.text("nativeQuant").toLowerCase();
+        if (!quant.isEmpty() && dev.gpuconfig.profile.Quantization.fromWire(quant).isEmpty()) {
+            throw new CatalogException(r.file(), r.line(), "nativeQuant '" + quant + "' is not one of "
+                    + dev.gpuconfig.profile.Quantization.wireNames());
+        }
+        return new ModelSpec(r.required("key").toLowerCase(), r.required("family").toLowerCase(), total, active,
+                layers, heads, kvHeads, headDim, r.optionalInt("mlaWidth"), context, r.optionalInt("slidingWindow"),
+                quant.isEmpty() ? null : quant, r.text("source"), r.line());
+    }
+
+    /** The longest run of the name's tokens that is a catalog key; leftmost among equals. */
+    public Optional<ModelSpec> lookup(List<String> tokens) {
+        int n = tokens.size();
+        for (int len = Math.min(maxKeyTokens, n); len >= 1; len--) {
+            for (int start = 0; start + len <= n; start++) {
+                ModelSpec hit = byKey.get(String.join("-", tokens.subList(start, start + len)));
+                if (hit != null) {
+                    return Optional.of(hit);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    public List<ModelSpec> family(String family) {
+        return byFamily.getOrDefault(family, List.of());
+    }
+
+    public int size() {
+        return rows;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.gpuconfig.catalog;
+
+/**
+ * A known model architecture from {@code rules/catalog/models.csv}. Figures come from the models'
+ * own config.json; {@code activeParamsB} is set for mixtures of experts only, {@code mlaWidth}
+ * only for multi-head latent attention (DeepSeek), {@code nativeQuant} where the official
+ * checkpoint is quantized (gpt-oss ships MXFP4, DeepSeek V3 FP8).
+ */
+public record ModelSpec(String key, String family, double totalParamsB, Double activeParamsB, int layers,
+                        int attentionHeads, int kvHeads, int headDim, Integer mlaWidth, int nativeContext,
+                        Integer slidingWindow, String nativeQuant, String source, int line) {
+
+    public boolean moe() {
+        return activeParamsB != null;
+    }
+
+    /** KV cache bytes per token at 16-bit, over all layers. */
+    public long kvBytesPerToken16() {
+        if (mlaWidth != null) {
+            return (long) layers * mlaWidth * 2;
+        }
+        return 2L * layers * kvHeads * headDim * 2;
+    }
+}

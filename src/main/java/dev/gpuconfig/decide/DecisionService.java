@@ -1,0 +1,117 @@
+package dev.gpuconfig.decide;
+
+import dev.gpuconfig.catalog.Candidate;
+import dev.gpuconfig.catalog.GpuSpec;
+import dev.gpuconfig.engine.Decision;
+import dev.gpuconfig.engine.DecisionEngine;
+import dev.gpuconfig.engine.Fit;
+import dev.gpuconfig.engine.RequestFacts;
+import dev.gpuconfig.engine.RuleLoopException;
+import dev.gpuconfig.engine.RuleSet;
+import dev.gpuconfig.engine.RulesManager;
+import dev.gpuconfig.profile.ModelProfile;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.kie.api.runtime.rule.ConsequenceException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.gpuconfig.profile.MemoryMath.round;
+
+/**
+ * The decide flow: take the active rule set once, build the model profile (name, catalog,
+ * request), let the rules decide, and shape the answer. Everything that chooses is in the rules.
+ */
+@ApplicationScoped
+public class DecisionService {
+    public static final int MAX_BATCH = 1000;
+    private final RulesManager rules;
+
+    public DecisionService(RulesManager rules) {
+        this.rules = rules;
+    }
+
+    public RuleSet ruleSet() {
+        return rules.active().orElseThrow(() -> new DecideException(503, "No rule set active",
+                "no valid rule set has been activated yet; see GET /v1/rules for why"));
+    }
+
+    public DecideResponse decide(DecideRequest req) {
+        return decide(ruleSet(), req);
+    }
+
+    /** Decides on one given rule set, so a batch is answered by one version from start to end. */
+    public DecideResponse decide(RuleSet rs, DecideRequest req) {
+        String pinned = null;
+        if (req.gpu() != null) {
+            pinned = rs.gpus().find(req.gpu()).map(GpuSpec::getName).orElseThrow(() -> DecideException.badRequest(
+                    "gpu '" + req.gpu() + "' is not one of " + rs.gpus().all()));
+        }
+        ModelProfile profile = ProfileBuilder.build(req, rs.models(), rs.settings());
+        if (req.contextLength() != null && profile.isNativeContextKnown() && req.contextLength() > profile.getNativeContext()) {
+            throw DecideException.badRequest("contextLength " + req.contextLength() + " is above the model's native context of "
+                    + profile.getNativeContext() + " tokens (vLLM refuses a longer max_model_len)");
+        }
+        Decision d;
+        try {
+            d = DecisionEngine.decide(rs, profile, new RequestFacts(req.contextLength(), pinned));
+        } catch (ConsequenceException e) {
+            String rule = e.getMatch() == null ? "?" : e.getMatch().getRule().getName();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new DecideException(500, "Policy error", "rule '" + rule + "' failed: " + cause.getMessage());
+        } catch (RuleLoopException e) {
+            throw new DecideException(500, "Policy error", e.getMessage());
+        }
+        if (d.getChosen() == null) {
+            throw new DecideException(422, "No configuration fits", "no candidate of the policy holds " + req.model()
+                    + " (" + round(profile.getTotalParamsB(), 1) + "B parameters, " + profile.getQuantization()
+                    + ") with a " + d.getContextTarget() + "-token context; try a quantized variant or a smaller model"
+                    + (d.getExcluded().isEmpty() ? "" : "; excluded: " + d.getExcluded()));
+        }
+        return toResponse(rs, req, profile, d);
+    }
+
+    /**
+     * Answers a batch on one rule set, in order; an invalid item gets a problem object in its place
+     * and the rest are still answered.
+     */
+    public List<Object> decideBatch(com.fasterxml.jackson.databind.JsonNode items) {
+        if (items == null || !items.isArray()) {
+            throw DecideException.badRequest("the batch body must be a JSON array of decide requests");
+        }
+        if (items.size() > MAX_BATCH) {
+            throw DecideException.badRequest("a batch holds at most " + MAX_BATCH + " requests, this one " + items.size());
+        }
+        RuleSet rs = ruleSet();
+        List<Object> out = new ArrayList<>(items.size());
+        for (com.fasterxml.jackson.databind.JsonNode item : items) {
+            try {
+                out.add(decide(rs, RequestReader.fromJson(item)));
+            } catch (DecideException e) {
+                out.add(Problem.of(e));
+            }
+        }
+        return out;
+    }
+
+    private static DecideResponse toResponse(RuleSet rs, DecideRequest req, ModelProfile p, Decision d) {
+        Fit f = d.getChosen();
+        Candidate c = f.candidate();
+        double weightsTotal = round(f.weightsGiB() * c.count(), 2);
+        DecideResponse.Profile profile = new DecideResponse.Profile(p.getFamily(), round(p.getTotalParamsB(), 3),
+                p.getActiveParamsB(), p.getQuantization(), p.isMoe(), p.isGguf(), p.isSharded(), p.getSizeSource(),
+                weightsTotal, p.getKvBytesPerToken(), p.getNativeContext(), p.getGgufType(), p.getCatalogKey());
+        DecideResponse.Memory memory = new DecideResponse.Memory(f.gpuTotalGiB(), round(f.budgetGiB(), 2),
+                round(f.weightsGiB(), 2), round(f.overheadGiB(), 2), round(f.kvCacheGiB(), 2), f.maxTokensInKvCache());
+        List<DecideResponse.Fallback> fallbacks = new ArrayList<>();
+        for (Fit fb : d.getFallbacks()) {
+            Candidate fc = fb.candidate();
+            fallbacks.add(new DecideResponse.Fallback(fc.gpu().getName(), fc.count(), fb.utilization(),
+                    fc.gpu().getModalFunction(), fc.label(), fb.maxTokensInKvCache()));
+        }
+        return new DecideResponse(req.model(), c.gpu().getName(), c.count(), f.utilization(), c.gpu().getModalFunction(),
+                c.label(), round(c.pricePerHour(), 2), d.getEngineArgs(), d.getEnv(), profile, memory, fallbacks,
+                d.getWarnings(), d.getFiredRules(), rs.version(), d.getBand(), d.getContextTarget(), d.getPinnedFits(),
+                d.getExcluded().isEmpty() ? null : d.getExcluded());
+    }
+}

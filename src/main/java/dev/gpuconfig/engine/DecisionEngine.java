@@ -1,0 +1,45 @@
+package dev.gpuconfig.engine;
+
+import dev.gpuconfig.catalog.GpuSpec;
+import dev.gpuconfig.profile.ModelProfile;
+import org.kie.api.KieServices;
+import org.kie.api.command.Command;
+import org.kie.api.command.KieCommands;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one decision through a rule set: the profile, the request, the GPU catalog and an empty
+ * decision go in as facts; the rules fill the decision. Firings are bounded so a looping policy
+ * fails one request with a clear error instead of hanging a thread.
+ */
+public final class DecisionEngine {
+    public static final int MAX_FIRINGS = 500;
+    private static final KieCommands COMMANDS = KieServices.Factory.get().getCommands();
+
+    private DecisionEngine() {
+    }
+
+    public static Decision decide(RuleSet rs, ModelProfile profile, RequestFacts request) {
+        Decision d = new Decision();
+        List<Object> facts = new ArrayList<>(rs.gpus().all().size() + 3);
+        facts.add(profile);
+        facts.add(request);
+        facts.add(d);
+        for (GpuSpec g : rs.gpus().all()) {
+            facts.add(g);
+        }
+        List<Command<?>> cmds = List.of(COMMANDS.newInsertElements(facts), COMMANDS.newFireAllRules(MAX_FIRINGS));
+        FiredRules.begin(d);
+        try {
+            rs.session().execute(COMMANDS.newBatchExecution(cmds));
+        } finally {
+            FiredRules.end();
+        }
+        if (d.getFiredRules().size() >= MAX_FIRINGS) {
+            throw new RuleLoopException(d.getFiredRules().get(d.getFiredRules().size() - 1), MAX_FIRINGS);
+        }
+        return d;
+    }
+}

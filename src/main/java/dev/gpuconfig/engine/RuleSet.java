@@ -1,0 +1,62 @@
+package dev.gpuconfig.engine;
+
+import dev.gpuconfig.catalog.GpuCatalog;
+import dev.gpuconfig.catalog.ModelCatalog;
+import org.kie.api.KieServices;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieContainerSessionsPool;
+import org.kie.api.runtime.StatelessKieSession;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One compiled, validated policy: the Drools container and its session pool, the catalogs and
+ * settings read from the same folder content, and the version (a hash of that content). Immutable
+ * once built; a request takes one reference and uses only it, so a reload never mixes versions.
+ */
+public final class RuleSet {
+    private final String version;
+    private final Instant builtAt;
+    private final List<String> files;
+    private final int ruleCount;
+    private final KieContainer container;
+    private final KieContainerSessionsPool pool;
+    private final StatelessKieSession session;
+    private final GpuCatalog gpus;
+    private final ModelCatalog models;
+    private final PolicySettings settings;
+
+    RuleSet(String version, List<String> files, int ruleCount, KieContainer container, KieContainerSessionsPool pool,
+            StatelessKieSession session, GpuCatalog gpus, ModelCatalog models, PolicySettings settings) {
+        this.version = version;
+        this.builtAt = Instant.now();
+        this.files = List.copyOf(files);
+        this.ruleCount = ruleCount;
+        this.container = container;
+        this.pool = pool;
+        this.session = session;
+        this.gpus = gpus;
+        this.models = models;
+        this.settings = settings;
+    }
+
+    public String version() { return version; }
+    public Instant builtAt() { return builtAt; }
+    public List<String> files() { return files; }
+    public int ruleCount() { return ruleCount; }
+    public GpuCatalog gpus() { return gpus; }
+    public ModelCatalog models() { return models; }
+    public PolicySettings settings() { return settings; }
+
+    StatelessKieSession session() {
+        return session;
+    }
+
+    /** Frees the compiled rules once no request uses this set any more. */
+    public void dispose() {
+        pool.shutdown();
+        KieServices.Factory.get().getRepository().removeKieModule(container.getReleaseId());
+        container.dispose();
+    }
+}

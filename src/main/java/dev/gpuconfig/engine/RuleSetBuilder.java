@@ -1,0 +1,189 @@
+package dev.gpuconfig.engine;
+
+import dev.gpuconfig.catalog.CatalogException;
+import dev.gpuconfig.catalog.GpuCatalog;
+import dev.gpuconfig.catalog.ModelCatalog;
+import org.drools.decisiontable.InputType;
+import org.drools.decisiontable.SpreadsheetCompiler;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.builder.model.KieBaseModel;
+import org.kie.api.builder.model.KieModuleModel;
+import org.kie.api.builder.model.KieSessionModel;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieContainerSessionsPool;
+import org.kie.api.runtime.StatelessKieSession;
+import org.kie.internal.conf.ConstraintJittingThresholdOption;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Compiles a rules folder snapshot into a {@link RuleSet}, or says everything that is wrong with
+ * it, each problem with file and line. Used for the start-up load, reloads and the authors'
+ * check command alike.
+ */
+public final class RuleSetBuilder {
+    private static final String BASE = "src/main/resources/policy/";
+    private static final AtomicLong BUILDS = new AtomicLong();
+
+    private final int poolSize;
+
+    public RuleSetBuilder(int poolSize) {
+        this.poolSize = poolSize;
+    }
+
+    /** The outcome of one build: a rule set, or the problems that stopped it (sorted by file and line). */
+    public record Result(RuleSet ruleSet, List<RuleProblem> problems, String version, long millis) {
+        public boolean ok() {
+            return ruleSet != null;
+        }
+    }
+
+    public static boolean isRuleFile(String f) {
+        return f.endsWith(".drl") || isDecisionTable(f);
+    }
+
+    static boolean isDecisionTable(String f) {
+        return f.endsWith(".drl.xlsx") || f.endsWith(".drl.xls") || f.endsWith(".drl.csv");
+    }
+
+    public Result build(RuleFolder folder) {
+        long start = System.nanoTime();
+        List<RuleProblem> problems = new ArrayList<>();
+        GpuCatalog gpus = null;
+        ModelCatalog models = null;
+        PolicySettings settings = null;
+        try {
+            settings = PolicySettings.parse(required(folder, PolicySettings.FILE));
+        } catch (CatalogException e) {
+            problems.add(new RuleProblem(e.file(), e.line(), e.getMessage()));
+        }
+        try {
+            gpus = GpuCatalog.parse(required(folder, GpuCatalog.FILE));
+        } catch (CatalogException e) {
+            problems.add(new RuleProblem(e.file(), e.line(), e.getMessage()));
+        }
+        try {
+            models = ModelCatalog.parse(ModelCatalog.FILE, required(folder, ModelCatalog.FILE));
+        } catch (CatalogException e) {
+            problems.add(new RuleProblem(e.file(), e.line(), e.getMessage()));
+        }
+        for (String f : folder.files().keySet()) {
+            String name = f.substring(f.lastIndexOf('/') + 1);
+            boolean tableLike = name.endsWith(".xlsx") || name.endsWith(".xls") || name.endsWith(".csv");
+            if (tableLike && !isDecisionTable(f) && !f.startsWith("catalog/") && !f.startsWith("tests/")) {
+                problems.add(new RuleProblem(f, 0, "a decision table must be named *.drl.xlsx or *.drl.csv; "
+                        + "under this name Drools would load it as nothing"));
+            }
+        }
+
+        ClassLoader cl = RuleSetBuilder.class.getClassLoader();
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(cl);
+        try {
+            KieServices ks = KieServices.Factory.get();
+            KieFileSystem kfs = ks.newKieFileSystem();
+            ReleaseId releaseId = ks.newReleaseId("dev.gpuconfig.policy", "policy", "1." + BUILDS.incrementAndGet());
+            kfs.generateAndWritePomXML(releaseId);
+            kfs.writeKModuleXML(kmodule(ks).toXML());
+            int ruleFiles = 0;
+            for (Map.Entry<String, byte[]> e : folder.files().entrySet()) {
+                if (!isRuleFile(e.getKey())) {
+                    continue;
+                }
+                ruleFiles++;
+                if (isDecisionTable(e.getKey()) && !tableParses(e.getKey(), e.getValue(), problems)) {
+                    continue;
+                }
+                kfs.write(BASE + e.getKey(), e.getValue());
+            }
+            if (ruleFiles == 0) {
+                problems.add(new RuleProblem(".", 0, "no rule files (*.drl, *.drl.xlsx, *.drl.csv) in the rules folder"));
+            }
+            if (!problems.isEmpty()) {
+                return result(null, problems, folder, start);
+            }
+            KieBuilder kb = ks.newKieBuilder(kfs, cl);
+            kb.buildAll();
+            for (Message m : kb.getResults().getMessages(Message.Level.ERROR)) {
+                problems.add(new RuleProblem(relative(m.getPath()), Math.max(m.getLine(), 0), m.getText().strip()));
+            }
+            if (!problems.isEmpty()) {
+                ks.getRepository().removeKieModule(releaseId);
+                return result(null, problems, folder, start);
+            }
+            KieContainer container = ks.newKieContainer(releaseId, cl);
+            KieContainerSessionsPool pool = container.newKieSessionsPool(poolSize);
+            StatelessKieSession session = pool.newStatelessKieSession("decide");
+            session.setGlobal("settings", settings);
+            session.setGlobal("gpus", gpus);
+            session.addEventListener(new FiredRules());
+            int rules = 0;
+            for (KiePackage pkg : container.getKieBase().getKiePackages()) {
+                rules += pkg.getRules().size();
+            }
+            RuleSet rs = new RuleSet(folder.version(), new ArrayList<>(folder.files().keySet()), rules, container, pool,
+                    session, gpus, models, settings);
+            return result(rs, problems, folder, start);
+        } catch (RuntimeException e) {
+            problems.add(new RuleProblem(".", 0, "the rules could not be compiled: " + e));
+            return result(null, problems, folder, start);
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    private static KieModuleModel kmodule(KieServices ks) {
+        KieModuleModel module = ks.newKieModuleModel();
+        // Drools 10.2.0 bug #6711: jitted constraints throw NoSuchMethodError after ~20 evaluations.
+        module.setConfigurationProperty(ConstraintJittingThresholdOption.PROPERTY_NAME, "-1");
+        KieBaseModel base = module.newKieBaseModel("policy").setDefault(true).addPackage("*");
+        // Stateful in the model: the pool hands out stateless facades over pooled, reset sessions.
+        base.newKieSessionModel("decide").setType(KieSessionModel.KieSessionType.STATEFUL).setDefault(true);
+        return module;
+    }
+
+    private static String required(RuleFolder folder, String file) {
+        String text = folder.text(file);
+        if (text == null) {
+            throw new CatalogException(file, 0, "missing: the rules folder must hold " + file);
+        }
+        return text;
+    }
+
+    /** Decision tables are parsed alone first, so a broken sheet is reported under its own file name. */
+    private static boolean tableParses(String file, byte[] bytes, List<RuleProblem> problems) {
+        try {
+            InputType type = file.endsWith(".csv") ? InputType.CSV : InputType.XLS;
+            new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), type);
+            return true;
+        } catch (RuntimeException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            problems.add(new RuleProblem(file, 0, "not a readable decision table: " + msg.strip()));
+            return false;
+        }
+    }
+
+    private static String relative(String path) {
+        if (path == null) {
+            return ".";
+        }
+        int i = path.indexOf("policy/");
+        return i >= 0 ? path.substring(i + "policy/".length()) : path;
+    }
+
+    private static Result result(RuleSet rs, List<RuleProblem> problems, RuleFolder folder, long start) {
+        List<RuleProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(RuleProblem.ORDER);
+        return new Result(rs, List.copyOf(sorted), folder.version(), (System.nanoTime() - start) / 1_000_000);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gpuconfig.engine;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.util.Optional;
+
+/** Typed configuration under {@code gpu.*} (environment: GPU_RULES_DIR, GPU_ADMIN_TOKEN, …). */
+@ConfigMapping(prefix = "gpu")
+public interface RulesConfig {
+
+    Rules rules();
+
+    Admin admin();
+
+    interface Rules {
+        /** The rules folder; relative paths resolve against the working directory. */
+        @WithDefault("rules")
+        String dir();
+
+        /** Follow edits to the folder without a restart. */
+        @WithDefault("true")
+        boolean watch();
+
+        /** How long the folder must stay quiet before a change is loaded. */
+        @WithName("settle-ms")
+        @WithDefault("300")
+        long settleMs();
+
+        /** Pooled Drools sessions per rule set: about the number of request threads that decide at once. */
+        @WithName("session-pool")
+        @WithDefault("16")
+        int sessionPool();
+    }
+
+    interface Admin {
+        /** Bearer token for POST /v1/rules/reload; without one the endpoint is off. */
+        Optional<String> token();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.gpuconfig.engine;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Owns the active rule set. A load reads the whole folder, builds a new rule set on the side and
+ * swaps it in with one reference write; on any problem the active set stays as it was and the
+ * attempt records why. Loads are serialized; requests never wait for them.
+ */
+@ApplicationScoped
+public class RulesManager {
+    private static final Logger LOG = Logger.getLogger(RulesManager.class);
+    /** How long a replaced rule set stays usable for requests that took it just before the swap. */
+    private static final long RETIRE_AFTER_SECONDS = 30;
+
+    private final RulesConfig config;
+    private final RuleSetBuilder builder;
+    private final AtomicReference<RuleSet> active = new AtomicReference<>();
+    private final AtomicReference<LoadAttempt> lastAttempt = new AtomicReference<>();
+    private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rules-retire");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RulesManager(RulesConfig config) {
+        this.config = config;
+        this.builder = new RuleSetBuilder(config.rules().sessionPool());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        LoadAttempt a = reload("startup");
+        RuleSet rs = active.get();
+        if (rs != null) {
+            LOG.infof("rules: folder %s, version %s, %d rules, %d models, %d GPUs %s (%d ms)", folder(), rs.version(),
+                    rs.ruleCount(), rs.models().size(), rs.gpus().all().size(), rs.gpus().all(), a.durationMs());
+        } else {
+            LOG.errorf("rules: folder %s refused, the service is not ready: %s", folder(), a.errors());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        retirer.shutdownNow();
+    }
+
+    public Path folder() {
+        return Path.of(config.rules().dir()).toAbsolutePath().normalize();
+    }
+
+    /** The rule set in force, if any: a request takes it once and uses only it. */
+    public Optional<RuleSet> active() {
+        return Optional.ofNullable(active.get());
+    }
+
+    public LoadAttempt lastAttempt() {
+        return lastAttempt.get();
+    }
+
+    /** Reads, builds and, when everything passes, activates the folder's content. */
+    public synchronized LoadAttempt reload(String trigger) {
+        Instant at = Instant.now();
+        long start = System.nanoTime();
+        RuleFolder snapshot;
+        try {
+            snapshot = RuleFolder.read(folder());
+        } catch (RuntimeException e) {
+            return record(new LoadAttempt(LoadAttempt.REJECTED, null, at, ms(start), trigger,
+                    List.of(new RuleProblem(".", 0, e.getMessage()))));
+        }
+        RuleSet current = active.get();
+        if (current != null && current.version().equals(snapshot.version())) {
+            return record(new LoadAttempt(LoadAttempt.UNCHANGED, snapshot.version(), at, ms(start), trigger, List.of()));
+        }
+        RuleSetBuilder.Result result;
+        try {
+            result = builder.build(snapshot);
+        } catch (RuntimeException e) {
+            // A bug in building must not take the service down: the last good rule set keeps serving.
+            LOG.error("rules: build failed unexpectedly", e);
+            result = new RuleSetBuilder.Result(null, List.of(new RuleProblem(".", 0, "build failed: " + e)),
+                    snapshot.version(), ms(start));
+        }
+        if (!result.ok()) {
+            LOG.warnf("rules: version %s refused, still serving %s: %s", snapshot.version(),
+                    current == null ? "nothing" : current.version(), result.problems());
+            return record(new LoadAttempt(LoadAttempt.REJECTED, snapshot.version(), at, ms(start), trigger, result.problems()));
+        }
+        RuleSet previous = active.getAndSet(result.ruleSet());
+        if (previous != null) {
+            retirer.schedule(previous::dispose, RETIRE_AFTER_SECONDS, TimeUnit.SECONDS);
+            LOG.infof("rules: activated %s (was %s) in %d ms", snapshot.version(), previous.version(), ms(start));
+        }
+        return record(new LoadAttempt(LoadAttempt.ACTIVATED, snapshot.version(), at, ms(start), trigger, List.of()));
+    }
+
+    private LoadAttempt record(LoadAttempt a) {
+        lastAttempt.set(a);
+        return a;
+    }
+
+    private static long ms(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
