@@ -20,6 +20,8 @@ public final class ModelCatalog {
             "layers", "attentionHeads", "kvHeads", "headDim", "mlaWidth", "nativeContext", "slidingWindow",
             "nativeQuant", "source");
 
+    private static final java.util.regex.Pattern SIZE_TOKEN = java.util.regex.Pattern.compile("\\d+(\\.\\d+)?[bm]");
+
     private final Map<String, ModelSpec> byKey;
     private final Map<String, List<ModelSpec>> byFamily;
     private final int maxKeyTokens;
@@ -89,7 +91,12 @@ public final class ModelCatalog {
                 quant.isEmpty() ? null : quant, r.text("source"), r.line());
     }
 
-    /** The longest run of the name's tokens that is a catalog key; leftmost among equals. */
+    /**
+     * The longest run of the name's tokens that is a catalog key, leftmost among equals. Failing
+     * that, a run of leading family tokens joined to the size token with the words between left
+     * out, so derivatives find their base architecture: "Qwen2.5-Math-7B" finds qwen2.5-7b and
+     * "Llama-3.1-Nemotron-70B" finds llama-3.1-70b.
+     */
     public Optional<ModelSpec> lookup(List<String> tokens) {
         int n = tokens.size();
         for (int len = Math.min(maxKeyTokens, n); len >= 1; len--) {
@@ -97,6 +104,19 @@ public final class ModelCatalog {
                 ModelSpec hit = byKey.get(String.join("-", tokens.subList(start, start + len)));
                 if (hit != null) {
                     return Optional.of(hit);
+                }
+            }
+        }
+        for (int s = 2; s < n; s++) {
+            if (!SIZE_TOKEN.matcher(tokens.get(s)).matches()) {
+                continue;
+            }
+            for (int end = s - 1; end >= 1; end--) {
+                for (int start = 0; start < end; start++) {
+                    ModelSpec hit = byKey.get(String.join("-", tokens.subList(start, end)) + "-" + tokens.get(s));
+                    if (hit != null) {
+                        return Optional.of(hit);
+                    }
                 }
             }
         }

@@ -19,13 +19,13 @@ public record DecideResponse(String model, String gpu, int gpuCount, double memo
                              int contextTarget, Boolean pinnedGpuFits, List<String> excluded) {
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Profile(String family, double totalParamsB, Double activeParamsB, String quantization, boolean moe,
+    public record Profile(String family, double totalParamsBillions, Double activeParamsBillions, String quantization, boolean moe,
                           boolean gguf, boolean sharded, String sizeSource, double weightsGiB, long kvBytesPerToken,
                           int nativeContextLength, String ggufType, String catalogKey) {
     }
 
     public record Memory(double gpuTotalGiB, double budgetGiB, double weightsGiB, double overheadGiB,
-                         double kvCacheGiB, long maxTokensInKvCache) {
+                         double kvCacheGiB, long maxTokensInKvCache, double kvBytesPerTokenPerGpu) {
     }
 
     public record Fallback(String gpu, int gpuCount, double memoryUtilization, String modalFunction, String modalGpu,

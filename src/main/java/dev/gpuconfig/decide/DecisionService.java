@@ -40,8 +40,11 @@ public class DecisionService {
         return decide(ruleSet(), req);
     }
 
-    /** Decides on one given rule set, so a batch is answered by one version from start to end. */
-    public DecideResponse decide(RuleSet rs, DecideRequest req) {
+    /**
+     * Decides on one given rule set, so a batch is answered by one version from start to end; also
+     * what policy tests and the check command call on a candidate rule set before it is active.
+     */
+    public static DecideResponse decide(RuleSet rs, DecideRequest req) {
         String pinned = null;
         if (req.gpu() != null) {
             pinned = rs.gpus().find(req.gpu()).map(GpuSpec::getName).orElseThrow(() -> DecideException.badRequest(
@@ -102,7 +105,8 @@ public class DecisionService {
                 p.getActiveParamsB(), p.getQuantization(), p.isMoe(), p.isGguf(), p.isSharded(), p.getSizeSource(),
                 weightsTotal, p.getKvBytesPerToken(), p.getNativeContext(), p.getGgufType(), p.getCatalogKey());
         DecideResponse.Memory memory = new DecideResponse.Memory(f.gpuTotalGiB(), round(f.budgetGiB(), 2),
-                round(f.weightsGiB(), 2), round(f.overheadGiB(), 2), round(f.kvCacheGiB(), 2), f.maxTokensInKvCache());
+                round(f.weightsGiB(), 2), round(f.overheadGiB(), 2), round(f.kvCacheGiB(), 2), f.maxTokensInKvCache(),
+                round(f.kvBytesPerTokenPerGpu(), 1));
         List<DecideResponse.Fallback> fallbacks = new ArrayList<>();
         for (Fit fb : d.getFallbacks()) {
             Candidate fc = fb.candidate();

@@ -8,5 +8,5 @@ import dev.gpuconfig.catalog.Candidate;
  */
 public record Fit(Candidate candidate, double utilization, double gpuTotalGiB, double budgetGiB,
                   double weightsGiB, double overheadGiB, double kvCacheGiB, long maxTokensInKvCache,
-                  boolean kvFp8) {
+                  boolean kvFp8, double kvBytesPerTokenPerGpu) {
 }

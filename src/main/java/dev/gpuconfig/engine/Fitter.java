@@ -53,7 +53,7 @@ public final class Fitter {
         double budget = mem * util;
         double kv = budget - weights - overhead;
         long tokens = (long) Math.floor(kv * MemoryMath.GIB / kvPerToken);
-        return new Fit(c, util, mem, budget, weights, overhead, kv, tokens, kvFp8);
+        return new Fit(c, util, mem, budget, weights, overhead, kv, tokens, kvFp8, kvPerToken);
     }
 
     public static double weightsGiB(ModelProfile p, Decision d, PolicySettings s) {

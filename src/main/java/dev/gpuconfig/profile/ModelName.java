@@ -17,10 +17,12 @@ import java.util.regex.Pattern;
  * @param activeB  the active size of a mixture of experts ({@code A3B}, or the size before {@code 16E}), or null
  * @param experts  the expert count ({@code 8x7B}, {@code 16E}), or null
  * @param sizeFromExperts true when the total was estimated from an expert count
+ * @param unsupportedFormat a checkpoint format vLLM cannot load (MLX, EXL2), or null
  */
 public record ModelName(String id, String owner, String name, List<String> tokens, Double sizeB, Double activeB,
                         Integer experts, boolean sizeFromExperts, boolean moeWord, Quantization quantization,
-                        int quantBits, boolean explicit16Bit, String ggufType, boolean sharded) {
+                        int quantBits, boolean explicit16Bit, String ggufType, boolean sharded,
+                        String unsupportedFormat) {
 
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,95}");
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([bm])");
@@ -170,8 +172,14 @@ public record ModelName(String id, String owner, String name, List<String> token
         }
         boolean explicit16 = q == Quantization.NONE && (has(scan, "bf16") || has(scan, "fp16"));
         boolean sharded = has(scan, "sharded") || GGUF_SPLIT.matcher(lower).find();
+        String unsupported = null;
+        if (has(scan, "mlx") || (owner != null && owner.toLowerCase(Locale.ROOT).startsWith("mlx-"))) {
+            unsupported = "MLX (Apple silicon)";
+        } else if (has(scan, "exl2")) {
+            unsupported = "EXL2 (ExLlamaV2)";
+        }
         return new ModelName(id, owner, name, keyTokens(lower), size, active, experts, fromExperts,
-                raw.contains("moe"), q, bits, explicit16, ggufType, sharded);
+                raw.contains("moe"), q, bits, explicit16, ggufType, sharded, unsupported);
     }
 
     private static boolean has(String scan, String word) {

@@ -1,0 +1,333 @@
+"""Client for the GPU configuration service (standard library only, Python 3.9+).
+
+Replaces the seed's local ``get_gpu_config(model_name)`` with calls to the service
+described in ``api.md``: the service decides the GPU, the vLLM engine arguments and
+the environment; this module only talks HTTP and shapes the answers for Modal.
+
+Usage in a Modal app (the ``gpu=`` value must exist when the decorator runs, so the
+decision is taken at deploy/import time, before the decorator)::
+
+    import modal
+    from gpu_config_client import decide, modal_gpu
+    app = modal.App("chat")
+    cfg = decide("Qwen/Qwen3-30B-A3B-FP8", contextLength=32768)  # runs at deploy time
+    @app.function(gpu=modal_gpu(cfg, with_fallbacks=True))
+    def serve(prompt: str): ...  # start vLLM with cfg["engineArgs"] and cfg["env"]
+
+Modal imports the module again inside each container, so that container also calls
+the service (set ``GPU_CONFIG_URL`` there, or guard the call with ``modal.is_local()``).
+
+The service URL comes from the ``base_url`` argument, else ``GPU_CONFIG_URL``, else
+``http://localhost:8080``. Every failure (timeout, connection error, non-JSON answer,
+HTTP 4xx/5xx) raises :class:`GpuConfigError`.
+"""
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+__all__ = [
+    "GpuConfigError",
+    "GpuConfigClient",
+    "get_gpu_config",
+    "decide",
+    "recover",
+    "diagnose",
+    "modal_gpu",
+    "detect_device",
+    "default_client",
+]
+
+DEFAULT_URL = "http://localhost:8080"
+
+# camelCase override keys of a decide request, and the snake_case aliases accepted in Python.
+_OVERRIDE_KEYS = ("contextLength", "paramsBillions", "quantization", "sharded", "gpu")
+_ALIASES = {"context_length": "contextLength", "params_billions": "paramsBillions"}
+
+
+class GpuConfigError(Exception):
+    """Any failure talking to the service.
+
+    Attributes: ``status`` (HTTP status, or None when no HTTP answer arrived),
+    ``title`` and ``detail`` (from the problem+json body when present),
+    ``problem`` (the parsed problem+json dict, or None) and ``url``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: Optional[int] = None,
+        title: Optional[str] = None,
+        detail: Optional[str] = None,
+        problem: Optional[Dict[str, Any]] = None,
+        url: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.problem = problem
+        self.url = url
+
+
+def _normalize_request(model: Any, overrides: Dict[str, Any], where: str = "decide()") -> Dict[str, Any]:
+    """Build a decide request body; TypeError for an unknown or doubled key. None values are omitted."""
+    body: Dict[str, Any] = {"model": model}
+    for key, value in overrides.items():
+        name = _ALIASES.get(key, key)
+        if name not in _OVERRIDE_KEYS:
+            allowed = ", ".join(_OVERRIDE_KEYS + tuple(_ALIASES))
+            raise TypeError("%s got an unexpected keyword argument %r (allowed: %s)" % (where, key, allowed))
+        if name in body:
+            raise TypeError("%s got %r twice (as %s and its alias)" % (where, name, name))
+        if value is not None:
+            body[name] = value
+    return body
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class GpuConfigClient:
+    """HTTP client for one service instance.
+
+    ``base_url``: the service root (argument, else env ``GPU_CONFIG_URL``, else
+    ``http://localhost:8080``); ``timeout``: seconds per request.
+    """
+
+    def __init__(self, base_url: Optional[str] = None, timeout: float = 10.0) -> None:
+        url = base_url or os.environ.get("GPU_CONFIG_URL") or DEFAULT_URL
+        self.base_url = url.strip().rstrip("/")
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return "GpuConfigClient(base_url=%r, timeout=%r)" % (self.base_url, self.timeout)
+
+    # ---- HTTP -------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, body: Any = None) -> Any:
+        """Send one request and return the parsed JSON answer, or raise GpuConfigError."""
+        url = self.base_url + path
+        what = "%s %s" % (method, url)
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None or method == "POST":
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                status = resp.status
+                raw = resp.read()
+        except urllib.error.HTTPError as e:  # 4xx/5xx: before URLError, it is a subclass
+            raise self._http_error(what, url, e) from None
+        except urllib.error.URLError as e:
+            reason = e.reason
+            if isinstance(reason, (socket.timeout, TimeoutError)):
+                raise GpuConfigError("%s failed: timed out after %ss" % (what, self.timeout), url=url) from e
+            raise GpuConfigError("%s failed: cannot connect (%s)" % (what, reason), url=url) from e
+        except (socket.timeout, TimeoutError) as e:
+            raise GpuConfigError("%s failed: timed out after %ss" % (what, self.timeout), url=url) from e
+        except (OSError, ValueError) as e:  # reset connections, bad URLs
+            raise GpuConfigError("%s failed: %s: %s" % (what, type(e).__name__, e), url=url) from e
+        except http.client.HTTPException as e:  # IncompleteRead, BadStatusLine, ...
+            raise GpuConfigError("%s failed: %s: %s" % (what, type(e).__name__, e), url=url) from e
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise GpuConfigError(
+                "%s failed: HTTP %d answer is not JSON: %r" % (what, status, _short(raw.decode("utf-8", "replace"))),
+                status=status,
+                url=url,
+            ) from None
+
+    @staticmethod
+    def _http_error(what: str, url: str, e: urllib.error.HTTPError) -> GpuConfigError:
+        try:
+            raw = e.read()
+        except Exception:
+            raw = b""
+        problem = None
+        try:
+            parsed = json.loads(raw.decode("utf-8")) if raw else None
+            if isinstance(parsed, dict):
+                problem = parsed
+        except (UnicodeDecodeError, ValueError):
+            pass
+        if problem is not None:
+            title = problem.get("title")
+            detail = problem.get("detail")
+        else:
+            title = e.reason if isinstance(e.reason, str) else None
+            text = raw.decode("utf-8", "replace").strip()
+            detail = _short(text) if text else None
+        message = "%s failed: HTTP %d" % (what, e.code)
+        if title:
+            message += " %s" % title
+        if detail:
+            message += ": %s" % detail
+        return GpuConfigError(message, status=e.code, title=title, detail=detail, problem=problem, url=url)
+
+    # ---- API --------------------------------------------------------------------------
+
+    def decide(self, model: str, **overrides: Any) -> Dict[str, Any]:
+        """POST /v1/gpu-config: the decision for ``model``.
+
+        Overrides: contextLength (alias context_length), paramsBillions (alias
+        params_billions), quantization, sharded, gpu. Any other key raises TypeError
+        before a request is sent.
+        """
+        return self._request("POST", "/v1/gpu-config", _normalize_request(model, overrides))
+
+    def decide_batch(self, requests: List[Union[str, Dict[str, Any]]]) -> List[Dict[str, Any]]:
+        """POST /v1/gpu-config/batch: one answer per item, same order.
+
+        Items are model ids or decide request dicts (snake_case aliases allowed). An
+        invalid item comes back as a problem dict (with ``status``), not an exception.
+        """
+        body = []
+        for i, item in enumerate(requests):
+            if isinstance(item, str):
+                body.append({"model": item})
+            elif isinstance(item, dict):
+                rest = {k: v for k, v in item.items() if k != "model"}
+                body.append(_normalize_request(item.get("model"), rest, "decide_batch() item %d" % i))
+            else:
+                raise TypeError("decide_batch() item %d must be a str or dict, not %s" % (i, type(item).__name__))
+        return self._request("POST", "/v1/gpu-config/batch", body)
+
+    def recover(self, decision: Dict[str, Any], error_text: str, attempt: int = 1) -> Dict[str, Any]:
+        """POST /v1/oom after a failure: ``{"action", "next", "alternatives", "reason"}``."""
+        body = {"decision": decision, "error": error_text, "attempt": attempt}
+        return self._request("POST", "/v1/oom", body)
+
+    def diagnose(self, decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """POST /v1/diagnostics at container start: ``{"ok", "memoryUtilization", "warnings", "summary"}``.
+
+        Without ``device`` the first GPU is read through nvidia-smi; when that is
+        impossible GpuConfigError is raised without calling the service.
+        """
+        if device is None:
+            device = detect_device()
+            if device is None:
+                if shutil.which("nvidia-smi") is None:
+                    raise GpuConfigError("no device: nvidia-smi not found; pass device=...")
+                raise GpuConfigError("no device: nvidia-smi failed; pass device=...")
+        return self._request("POST", "/v1/diagnostics", {"decision": decision, "device": device})
+
+    def gpus(self) -> List[Dict[str, Any]]:
+        """GET /v1/gpus: the GPU catalog in force."""
+        return self._request("GET", "/v1/gpus")
+
+    def rules(self) -> Dict[str, Any]:
+        """GET /v1/rules: the active rule set and the last load attempt."""
+        return self._request("GET", "/v1/rules")
+
+
+# ---- device detection ---------------------------------------------------------------
+
+
+def detect_device(timeout: float = 10.0) -> Optional[Dict[str, Any]]:
+    """The first GPU as ``{"name", "totalMiB", "freeMiB", "driver"[, "cuda"]}``, or None.
+
+    Reads ``nvidia-smi``; None when it is not on PATH, fails, or prints nothing usable.
+    """
+    exe = shutil.which("nvidia-smi")
+    if exe is None:
+        return None
+    query = "--query-gpu=name,memory.total,memory.free,driver_version"
+    try:
+        out = subprocess.run(
+            [exe, query, "--format=csv,noheader,nounits"],
+            capture_output=True, text=True, timeout=timeout, check=True,
+        ).stdout
+        line = next(l for l in out.splitlines() if l.strip())
+        name, total, free, driver = [p.strip() for p in line.split(",")][:4]
+        device: Dict[str, Any] = {
+            "name": name, "totalMiB": int(float(total)), "freeMiB": int(float(free)), "driver": driver,
+        }
+    except (OSError, subprocess.SubprocessError, StopIteration, ValueError):
+        return None
+    try:  # optional: "CUDA Version: 12.4" in the header of plain nvidia-smi
+        header = subprocess.run([exe], capture_output=True, text=True, timeout=timeout).stdout
+        marker = "CUDA Version:"
+        if marker in header:
+            cuda = header.split(marker, 1)[1].split()[0].strip("|")
+            if cuda:
+                device["cuda"] = cuda
+    except (OSError, subprocess.SubprocessError, IndexError):
+        pass
+    return device
+
+
+# ---- Modal helpers (no network) -----------------------------------------------------
+
+
+def _modal_name(entry: Dict[str, Any]) -> str:
+    gpu = entry.get("gpu") if isinstance(entry, dict) else None
+    if not gpu:
+        raise ValueError("not a GPU configuration (no 'gpu'): %r" % (entry,))
+    count = int(entry.get("gpuCount") or 1)
+    return gpu if count == 1 else "%s:%d" % (gpu, count)
+
+
+def modal_gpu(decision: Dict[str, Any], with_fallbacks: bool = False) -> Union[str, List[str]]:
+    """Modal's ``gpu=`` value for a decision: ``"H100"``, or ``"H100:2"`` for two GPUs.
+
+    With ``with_fallbacks=True``: an ordered list, the chosen GPU first, then each of
+    ``decision["fallbacks"]`` in order, without duplicates.
+    """
+    first = _modal_name(decision)
+    if not with_fallbacks:
+        return first
+    names = [first]
+    for fb in decision.get("fallbacks") or []:
+        name = _modal_name(fb)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+# ---- module-level API with a default client -----------------------------------------
+
+_default: Optional[GpuConfigClient] = None
+_default_lock = threading.Lock()
+
+
+def default_client() -> GpuConfigClient:
+    """The shared client, created on first use from ``GPU_CONFIG_URL``."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = GpuConfigClient()
+        return _default
+
+
+def get_gpu_config(model_name: str) -> Tuple[str, float]:
+    """The seed's function: ``(gpu, memory_utilization)`` for a model name."""
+    answer = default_client().decide(model_name)
+    return str(answer["gpu"]), float(answer["memoryUtilization"])
+
+
+def decide(model: str, **overrides: Any) -> Dict[str, Any]:
+    """:meth:`GpuConfigClient.decide` on the default client."""
+    return default_client().decide(model, **overrides)
+
+
+def recover(decision: Dict[str, Any], error_text: str, attempt: int = 1) -> Dict[str, Any]:
+    """:meth:`GpuConfigClient.recover` on the default client."""
+    return default_client().recover(decision, error_text, attempt)
+
+
+def diagnose(decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """:meth:`GpuConfigClient.diagnose` on the default client."""
+    return default_client().diagnose(decision, device)
