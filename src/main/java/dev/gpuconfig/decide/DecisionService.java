@@ -26,9 +26,11 @@ import static dev.gpuconfig.profile.MemoryMath.round;
 public class DecisionService {
     public static final int MAX_BATCH = 1000;
     private final RulesManager rules;
+    private final DecisionMetrics metrics;
 
-    public DecisionService(RulesManager rules) {
+    public DecisionService(RulesManager rules, DecisionMetrics metrics) {
         this.rules = rules;
+        this.metrics = metrics;
     }
 
     public RuleSet ruleSet() {
@@ -37,7 +39,19 @@ public class DecisionService {
     }
 
     public DecideResponse decide(DecideRequest req) {
-        return decide(ruleSet(), req);
+        return measured(ruleSet(), req);
+    }
+
+    private DecideResponse measured(RuleSet rs, DecideRequest req) {
+        long start = System.nanoTime();
+        try {
+            DecideResponse a = decide(rs, req);
+            metrics.decided(a, System.nanoTime() - start);
+            return a;
+        } catch (PolicyException e) {
+            metrics.policyError(e.rule());
+            throw e;
+        }
     }
 
     /**
@@ -61,9 +75,9 @@ public class DecisionService {
         } catch (ConsequenceException e) {
             String rule = e.getMatch() == null ? "?" : e.getMatch().getRule().getName();
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new DecideException(500, "Policy error", "rule '" + rule + "' failed: " + cause.getMessage());
+            throw new PolicyException(rule, "rule '" + rule + "' failed: " + cause);
         } catch (RuleLoopException e) {
-            throw new DecideException(500, "Policy error", e.getMessage());
+            throw new PolicyException(e.rule(), e.getMessage());
         }
         if (d.getChosen() == null) {
             throw new DecideException(422, "No configuration fits", "no candidate of the policy holds " + req.model()
@@ -89,7 +103,7 @@ public class DecisionService {
         List<Object> out = new ArrayList<>(items.size());
         for (com.fasterxml.jackson.databind.JsonNode item : items) {
             try {
-                out.add(decide(rs, RequestReader.fromJson(item)));
+                out.add(measured(rs, RequestReader.fromJson(item)));
             } catch (DecideException e) {
                 out.add(Problem.of(e));
             }

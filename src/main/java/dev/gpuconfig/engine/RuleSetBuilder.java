@@ -35,9 +35,17 @@ public final class RuleSetBuilder {
     private static final AtomicLong BUILDS = new AtomicLong();
 
     private final int poolSize;
+    private final CandidateCheck check;
 
+    /** A builder that only compiles: for tests of the builder itself. */
     public RuleSetBuilder(int poolSize) {
+        this(poolSize, null);
+    }
+
+    /** A builder whose rule sets must also pass {@code check} (the folder's policy tests) to be returned. */
+    public RuleSetBuilder(int poolSize, CandidateCheck check) {
         this.poolSize = poolSize;
+        this.check = check;
     }
 
     /** The outcome of one build: a rule set, or the problems that stopped it (sorted by file and line). */
@@ -109,9 +117,10 @@ public final class RuleSetBuilder {
             if (ruleFiles == 0) {
                 problems.add(new RuleProblem(".", 0, "no rule files (*.drl, *.drl.xlsx, *.drl.csv) in the rules folder"));
             }
-            if (!problems.isEmpty()) {
+            if (ruleFiles == 0) {
                 return result(null, problems, folder, start);
             }
+            // Compile even when a catalog is broken, so one check reports every problem at once.
             KieBuilder kb = ks.newKieBuilder(kfs, cl);
             kb.buildAll();
             for (Message m : kb.getResults().getMessages(Message.Level.ERROR)) {
@@ -133,6 +142,13 @@ public final class RuleSetBuilder {
             }
             RuleSet rs = new RuleSet(folder.version(), new ArrayList<>(folder.files().keySet()), rules, container, pool,
                     session, gpus, models, settings);
+            if (check != null) {
+                problems.addAll(check.check(rs, folder));
+                if (!problems.isEmpty()) {
+                    rs.dispose();
+                    return result(null, problems, folder, start);
+                }
+            }
             return result(rs, problems, folder, start);
         } catch (RuntimeException e) {
             problems.add(new RuleProblem(".", 0, "the rules could not be compiled: " + e));

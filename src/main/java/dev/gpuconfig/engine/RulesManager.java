@@ -36,19 +36,30 @@ public class RulesManager {
         return t;
     });
 
-    public RulesManager(RulesConfig config) {
+    private final RulesMetrics metrics;
+
+    public RulesManager(RulesConfig config, CandidateCheck policyTests, RulesMetrics metrics) {
         this.config = config;
-        this.builder = new RuleSetBuilder(config.rules().sessionPool());
+        this.metrics = metrics;
+        this.builder = new RuleSetBuilder(config.rules().sessionPool(), policyTests);
     }
 
     void onStart(@Observes StartupEvent event) {
         LoadAttempt a = reload("startup");
         RuleSet rs = active.get();
+        StringBuilder b = new StringBuilder("rules at startup\n");
+        b.append("  folder:   ").append(folder()).append('\n');
         if (rs != null) {
-            LOG.infof("rules: folder %s, version %s, %d rules, %d models, %d GPUs %s (%d ms)", folder(), rs.version(),
-                    rs.ruleCount(), rs.models().size(), rs.gpus().all().size(), rs.gpus().all(), a.durationMs());
+            b.append("  version:  ").append(rs.version()).append(" (").append(a.durationMs()).append(" ms to build and test)\n");
+            b.append("  rules:    ").append(rs.ruleCount()).append(" in ").append(rs.files().size()).append(" files\n");
+            b.append("  catalogs: ").append(rs.models().size()).append(" models, ").append(rs.gpus().all().size())
+                    .append(" GPUs ").append(rs.gpus().all()).append('\n');
+            b.append("  refused:  none");
+            LOG.info(b);
         } else {
-            LOG.errorf("rules: folder %s refused, the service is not ready: %s", folder(), a.errors());
+            b.append("  refused:  the whole folder; the service is not ready until a valid rule set loads\n");
+            a.errors().forEach(p -> b.append("    ").append(p).append('\n'));
+            LOG.error(b);
         }
     }
 
@@ -108,6 +119,7 @@ public class RulesManager {
 
     private LoadAttempt record(LoadAttempt a) {
         lastAttempt.set(a);
+        metrics.attempt(a);
         return a;
     }
 

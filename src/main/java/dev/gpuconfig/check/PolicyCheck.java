@@ -1,0 +1,49 @@
+package dev.gpuconfig.check;
+
+import dev.gpuconfig.decide.PolicyTestRunner;
+import dev.gpuconfig.engine.PolicyTests;
+import dev.gpuconfig.engine.RuleFolder;
+import dev.gpuconfig.engine.RuleProblem;
+import dev.gpuconfig.engine.RuleSetBuilder;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The policy authors' check, like {@code opa test}: compiles a rules folder exactly as the service
+ * would, runs its policy tests, prints every problem as {@code file:line: message}, and exits 1 on
+ * any. Runs offline, without the HTTP server ({@code bin/check-rules [folder]}).
+ */
+public final class PolicyCheck {
+
+    private PolicyCheck() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args.length > 0 ? args[0] : "rules", System.out));
+    }
+
+    public static int run(String dir, PrintStream out) {
+        Path folder = Path.of(dir).toAbsolutePath().normalize();
+        RuleFolder snapshot;
+        try {
+            snapshot = RuleFolder.read(folder);
+        } catch (RuntimeException e) {
+            out.println(folder + ": " + e.getMessage());
+            return 2;
+        }
+        RuleSetBuilder.Result r = new RuleSetBuilder(1, new PolicyTestRunner()).build(snapshot);
+        if (!r.ok()) {
+            for (RuleProblem p : r.problems()) {
+                out.println(p);
+            }
+            out.println("FAILED " + folder + ": " + r.problems().size() + " problem(s), version " + r.version());
+            return 1;
+        }
+        out.println("OK " + folder + ": version " + r.version() + ", " + r.ruleSet().ruleCount() + " rules, "
+                + r.ruleSet().models().size() + " models, " + r.ruleSet().gpus().all().size() + " GPUs, "
+                + PolicyTests.count(snapshot) + " policy tests passed (" + r.millis() + " ms)");
+        r.ruleSet().dispose();
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.gpuconfig.decide;
+
+import dev.gpuconfig.engine.CandidateCheck;
+import dev.gpuconfig.engine.PolicyTests;
+import dev.gpuconfig.engine.RuleFolder;
+import dev.gpuconfig.engine.RuleProblem;
+import dev.gpuconfig.engine.RuleSet;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/**
+ * Runs a folder's policy tests on a candidate rule set through the same decide flow that serves
+ * requests, so a test passes exactly when production would answer that way.
+ */
+@ApplicationScoped
+public class PolicyTestRunner implements CandidateCheck {
+
+    @Override
+    public List<RuleProblem> check(RuleSet candidate, RuleFolder folder) {
+        return PolicyTests.run(folder, c -> {
+            try {
+                DecideResponse a = DecisionService.decide(candidate, new DecideRequest(c.model(), c.contextLength(), null, null, null, c.pinGpu()));
+                return new PolicyTests.Outcome(a.gpu(), a.gpuCount(), a.memoryUtilization(),
+                        ((Number) a.engineArgs().get("max_model_len")).intValue(), null);
+            } catch (DecideException e) {
+                return PolicyTests.Outcome.failed(e.status() + " " + e.title() + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                return PolicyTests.Outcome.failed("the rules failed: " + e);
+            }
+        });
+    }
+}
