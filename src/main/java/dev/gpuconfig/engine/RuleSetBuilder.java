@@ -3,8 +3,6 @@ package dev.gpuconfig.engine;
 import dev.gpuconfig.catalog.CatalogException;
 import dev.gpuconfig.catalog.GpuCatalog;
 import dev.gpuconfig.catalog.ModelCatalog;
-import org.drools.decisiontable.InputType;
-import org.drools.decisiontable.SpreadsheetCompiler;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
@@ -19,7 +17,6 @@ import org.kie.api.runtime.KieContainerSessionsPool;
 import org.kie.api.runtime.StatelessKieSession;
 import org.kie.internal.conf.ConstraintJittingThresholdOption;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,15 +101,21 @@ public final class RuleSetBuilder {
             kfs.generateAndWritePomXML(releaseId);
             kfs.writeKModuleXML(kmodule(ks).toXML());
             int ruleFiles = 0;
+            Map<String, String> tableDrl = new java.util.HashMap<>();
             for (Map.Entry<String, byte[]> e : folder.files().entrySet()) {
                 if (!isRuleFile(e.getKey())) {
                     continue;
                 }
                 ruleFiles++;
-                if (isDecisionTable(e.getKey()) && !tableParses(e.getKey(), e.getValue(), problems)) {
-                    continue;
+                if (isDecisionTable(e.getKey())) {
+                    String drl = tableToDrl(e.getKey(), e.getValue(), problems);
+                    if (drl != null) {
+                        tableDrl.put(e.getKey(), drl);
+                        kfs.write(BASE + e.getKey() + ".drl", drl);
+                    }
+                } else {
+                    kfs.write(BASE + e.getKey(), e.getValue());
                 }
-                kfs.write(BASE + e.getKey(), e.getValue());
             }
             if (ruleFiles == 0) {
                 problems.add(new RuleProblem(".", 0, "no rule files (*.drl, *.drl.xlsx, *.drl.csv) in the rules folder"));
@@ -124,7 +127,15 @@ public final class RuleSetBuilder {
             KieBuilder kb = ks.newKieBuilder(kfs, cl);
             kb.buildAll();
             for (Message m : kb.getResults().getMessages(Message.Level.ERROR)) {
-                problems.add(new RuleProblem(relative(m.getPath()), Math.max(m.getLine(), 0), m.getText().strip()));
+                String file = relative(m.getPath());
+                int line = Math.max(m.getLine(), 0);
+                String text = m.getText().strip();
+                if (tableDrl.containsKey(file)) {
+                    // an error in the DRL generated from a sheet: point at the sheet's row
+                    line = DecisionTables.sheetRow(tableDrl.get(file), line);
+                    text = "row " + line + ": " + text;
+                }
+                problems.add(new RuleProblem(file, line, text));
             }
             if (!problems.isEmpty()) {
                 ks.getRepository().removeKieModule(releaseId);
@@ -176,16 +187,14 @@ public final class RuleSetBuilder {
         return text;
     }
 
-    /** Decision tables are parsed alone first, so a broken sheet is reported under its own file name. */
-    private static boolean tableParses(String file, byte[] bytes, List<RuleProblem> problems) {
+    /** A decision table as DRL, or null with the reason recorded under the sheet's own file name. */
+    private static String tableToDrl(String file, byte[] bytes, List<RuleProblem> problems) {
         try {
-            InputType type = file.endsWith(".csv") ? InputType.CSV : InputType.XLS;
-            new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), type);
-            return true;
+            return DecisionTables.toDrl(file, bytes);
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             problems.add(new RuleProblem(file, 0, "not a readable decision table: " + msg.strip()));
-            return false;
+            return null;
         }
     }
 
@@ -194,7 +203,8 @@ public final class RuleSetBuilder {
             return ".";
         }
         int i = path.indexOf("policy/");
-        return i >= 0 ? path.substring(i + "policy/".length()) : path;
+        String rel = i >= 0 ? path.substring(i + "policy/".length()) : path;
+        return isDecisionTable(rel.replaceAll("\\.drl$", "")) ? rel.replaceAll("\\.drl$", "") : rel;
     }
 
     private static Result result(RuleSet rs, List<RuleProblem> problems, RuleFolder folder, long start) {
