@@ -130,6 +130,10 @@ public final class RuleSetBuilder {
                 String file = relative(m.getPath());
                 int line = Math.max(m.getLine(), 0);
                 String text = m.getText().strip();
+                int trace = text.indexOf(" Stack trace:");
+                if (trace > 0) {
+                    text = text.substring(0, trace); // the parser appends its own stack trace: noise for authors
+                }
                 if (tableDrl.containsKey(file)) {
                     // an error in the DRL generated from a sheet: point at the sheet's row
                     line = DecisionTables.sheetRow(tableDrl.get(file), line);

@@ -28,6 +28,11 @@ public interface RulesConfig {
         @WithDefault("300")
         long settleMs();
 
+        /** How long a replaced rule set stays usable by requests that took it just before the swap. */
+        @WithName("retire-seconds")
+        @WithDefault("30")
+        long retireSeconds();
+
         /** Pooled Drools sessions per rule set: about the number of request threads that decide at once. */
         @WithName("session-pool")
         @WithDefault("16")

@@ -23,8 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class RulesManager {
     private static final Logger LOG = Logger.getLogger(RulesManager.class);
-    /** How long a replaced rule set stays usable for requests that took it just before the swap. */
-    private static final long RETIRE_AFTER_SECONDS = 30;
 
     private final RulesConfig config;
     private final RuleSetBuilder builder;
@@ -111,7 +109,7 @@ public class RulesManager {
         }
         RuleSet previous = active.getAndSet(result.ruleSet());
         if (previous != null) {
-            retirer.schedule(previous::dispose, RETIRE_AFTER_SECONDS, TimeUnit.SECONDS);
+            retirer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);
             LOG.infof("rules: activated %s (was %s) in %d ms", snapshot.version(), previous.version(), ms(start));
         }
         return record(new LoadAttempt(LoadAttempt.ACTIVATED, snapshot.version(), at, ms(start), trigger, List.of()));

@@ -1,0 +1,36 @@
+package dev.gpuconfig.engine;
+
+import dev.gpuconfig.decide.PolicyTestRunner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A RulesManager outside Quarkus, on a given folder, for tests of loading and watching. */
+final class TestRules {
+
+    private TestRules() {
+    }
+
+    static RulesConfig config(Path dir, long settleMs, long retireSeconds) {
+        return new RulesConfig() {
+            public Rules rules() {
+                return new Rules() {
+                    public String dir() { return dir.toString(); }
+                    public boolean watch() { return true; }
+                    public long settleMs() { return settleMs; }
+                    public long retireSeconds() { return retireSeconds; }
+                    public int sessionPool() { return 2; }
+                };
+            }
+
+            public Admin admin() {
+                return Optional::empty;
+            }
+        };
+    }
+
+    static RulesManager manager(RulesConfig config) {
+        return new RulesManager(config, new PolicyTestRunner(), new RulesMetrics(new SimpleMeterRegistry()));
+    }
+}
