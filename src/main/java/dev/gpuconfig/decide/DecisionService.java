@@ -59,6 +59,11 @@ public class DecisionService {
      * what policy tests and the check command call on a candidate rule set before it is active.
      */
     public static DecideResponse decide(RuleSet rs, DecideRequest req) {
+        return decide(rs, req, null);
+    }
+
+    /** A decision changed by a recovery step (POST /v1/oom); {@code adjustments} may be null. */
+    public static DecideResponse decide(RuleSet rs, DecideRequest req, dev.gpuconfig.engine.Adjustments adjustments) {
         String pinned = null;
         if (req.gpu() != null) {
             pinned = rs.gpus().find(req.gpu()).map(GpuSpec::getName).orElseThrow(() -> DecideException.badRequest(
@@ -71,7 +76,7 @@ public class DecisionService {
         }
         Decision d;
         try {
-            d = DecisionEngine.decide(rs, profile, new RequestFacts(req.contextLength(), pinned));
+            d = DecisionEngine.decide(rs, profile, new RequestFacts(req.contextLength(), pinned), adjustments);
         } catch (ConsequenceException e) {
             String rule = e.getMatch() == null ? "?" : e.getMatch().getRule().getName();
             Throwable cause = e.getCause() == null ? e : e.getCause();

@@ -56,6 +56,8 @@ public final class ProfileBuilder {
             bits = q == Quantization.FP8 ? 8 : 4;
         }
         if (req.quantization() != null && req.quantization() != q) {
+            p.setOnlineQuantization(q == Quantization.NONE
+                    && (req.quantization() == Quantization.FP8 || req.quantization() == Quantization.BNB));
             q = req.quantization();
             bits = switch (q) {
                 case NONE -> 16;

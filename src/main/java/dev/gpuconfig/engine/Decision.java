@@ -21,6 +21,9 @@ public class Decision {
     private int contextTarget;
     private double overheadExtraGiB;
     private double kvFp8MinComputeCapability = 99;
+    private Double startUtilization;
+    private Double utilizationCap;
+    private Integer maxModelLenCap;
     // the fit: matched on, changed with modify
     private Fit chosen;
     private List<Fit> fallbacks = List.of();
@@ -45,6 +48,12 @@ public class Decision {
     public void setOverheadExtraGiB(double v) { overheadExtraGiB = v; }
     public double getKvFp8MinComputeCapability() { return kvFp8MinComputeCapability; }
     public void setKvFp8MinComputeCapability(double v) { kvFp8MinComputeCapability = v; }
+    public Double getStartUtilization() { return startUtilization; }
+    public void setStartUtilization(Double v) { startUtilization = v; }
+    public Double getUtilizationCap() { return utilizationCap; }
+    public void setUtilizationCap(Double v) { utilizationCap = v; }
+    public Integer getMaxModelLenCap() { return maxModelLenCap; }
+    public void setMaxModelLenCap(Integer v) { maxModelLenCap = v; }
     public Fit getChosen() { return chosen; }
     public void setChosen(Fit v) { chosen = v; }
     public List<Fit> getFallbacks() { return fallbacks; }

@@ -21,12 +21,15 @@ public final class DecisionEngine {
     private DecisionEngine() {
     }
 
-    public static Decision decide(RuleSet rs, ModelProfile profile, RequestFacts request) {
+    public static Decision decide(RuleSet rs, ModelProfile profile, RequestFacts request, Adjustments adjustments) {
         Decision d = new Decision();
-        List<Object> facts = new ArrayList<>(rs.gpus().all().size() + 3);
+        List<Object> facts = new ArrayList<>(rs.gpus().all().size() + 4);
         facts.add(profile);
         facts.add(request);
         facts.add(d);
+        if (adjustments != null) {
+            facts.add(adjustments);
+        }
         for (GpuSpec g : rs.gpus().all()) {
             facts.add(g);
         }
@@ -41,5 +44,23 @@ public final class DecisionEngine {
             throw new RuleLoopException(d.getFiredRules().get(d.getFiredRules().size() - 1), MAX_FIRINGS);
         }
         return d;
+    }
+
+    /** Runs the recovery rules (oom.drl) on a failed deployment; they fill the plan. */
+    public static RecoveryPlan recover(RuleSet rs, Incident incident) {
+        RecoveryPlan plan = new RecoveryPlan();
+        Decision trace = new Decision();
+        List<Command<?>> cmds = List.of(COMMANDS.newInsertElements(List.of(incident, plan)), COMMANDS.newFireAllRules(MAX_FIRINGS));
+        FiredRules.begin(trace);
+        try {
+            rs.session().execute(COMMANDS.newBatchExecution(cmds));
+        } finally {
+            FiredRules.end();
+        }
+        if (trace.getFiredRules().size() >= MAX_FIRINGS) {
+            throw new RuleLoopException(trace.getFiredRules().get(trace.getFiredRules().size() - 1), MAX_FIRINGS);
+        }
+        plan.getFiredRules().addAll(trace.getFiredRules());
+        return plan;
     }
 }

@@ -25,7 +25,7 @@ public final class Fitter {
         List<Fit> singles = new ArrayList<>();
         List<Fit> multis = new ArrayList<>();
         for (Candidate c : list.getCandidates()) {
-            Fit f = fit(p, d, s, c, u.base());
+            Fit f = fit(p, d, s, c, d.getStartUtilization() != null ? d.getStartUtilization() : u.base());
             if (f != null) {
                 (c.count() == 1 ? singles : multis).add(f);
             }
@@ -43,10 +43,11 @@ public final class Fitter {
         boolean kvFp8 = c.gpu().getComputeCapability() >= d.getKvFp8MinComputeCapability();
         double kvPerToken = kvBytesPerTokenPerGpu(p, n, kvFp8);
         double needGiB = weights + overhead + d.getContextTarget() * kvPerToken / MemoryMath.GIB;
-        double util = Math.min(baseUtilization, s.utilizationCeiling());
+        double ceiling = d.getUtilizationCap() != null ? Math.min(d.getUtilizationCap(), s.utilizationCeiling()) : s.utilizationCeiling();
+        double util = Math.min(baseUtilization, ceiling);
         if (needGiB > mem * util) {
             util = Math.ceil(needGiB / mem * 100 - 1e-9) / 100;
-            if (util > s.utilizationCeiling() + 1e-9) {
+            if (util > ceiling + 1e-9) {
                 return null;
             }
         }
@@ -81,5 +82,10 @@ public final class Fitter {
         }
         long rounded = f.maxTokensInKvCache() / blockSize * blockSize;
         return (int) Math.max(target, Math.min(rounded, p.getNativeContext()));
+    }
+
+    /** A recovery step's cap on max_model_len (what vLLM reported it could hold), never below the target. */
+    public static int capped(int len, Integer cap, int target) {
+        return cap == null ? len : Math.max(target, Math.min(len, cap));
     }
 }

@@ -27,6 +27,7 @@ public class ModelProfile {
     private boolean kvEstimated;
     private int nativeContext;
     private boolean nativeContextKnown;
+    private boolean onlineQuantization;
 
     public String getModelId() { return modelId; }
     public void setModelId(String v) { modelId = v; }
@@ -70,6 +71,9 @@ public class ModelProfile {
     public void setNativeContext(int v) { nativeContext = v; }
     public boolean isNativeContextKnown() { return nativeContextKnown; }
     public void setNativeContextKnown(boolean v) { nativeContextKnown = v; }
+    /** The request asks vLLM to quantize a 16-bit checkpoint while loading (fp8 or bitsandbytes). */
+    public boolean isOnlineQuantization() { return onlineQuantization; }
+    public void setOnlineQuantization(boolean v) { onlineQuantization = v; }
 
     /** Parameters that run per token: the active ones of a mixture of experts, else all. */
     public double getComputeParamsB() {

@@ -23,6 +23,7 @@ class PythonClientTest {
     void clientWorksAgainstTheService() throws IOException, InterruptedException {
         String url = base.toString().replaceAll("/$", "");
         ProcessBuilder pb = new ProcessBuilder("python3", "src/test/python/check_client.py", url).redirectErrorStream(true);
+        pb.environment().put("CHECK_OOM", "1");
         pb.environment().remove("GPU_CONFIG_URL");
         Process p = pb.start();
         boolean done = p.waitFor(120, TimeUnit.SECONDS);

@@ -1,0 +1,37 @@
+package dev.gpuconfig.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuconfig.decide.DiagnosticsService;
+import dev.gpuconfig.decide.OomResponse;
+import dev.gpuconfig.decide.OomService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** After a failure and at container start: what to try next, and whether a decision holds on a device. */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class RecoveryResource {
+    private final OomService oom;
+    private final DiagnosticsService diagnostics;
+
+    public RecoveryResource(OomService oom, DiagnosticsService diagnostics) {
+        this.oom = oom;
+        this.diagnostics = diagnostics;
+    }
+
+    @POST
+    @Path("/oom")
+    public OomResponse oom(JsonNode body) {
+        return oom.recover(body);
+    }
+
+    @POST
+    @Path("/diagnostics")
+    public DiagnosticsService.Report diagnostics(JsonNode body) {
+        return diagnostics.check(body);
+    }
+}
