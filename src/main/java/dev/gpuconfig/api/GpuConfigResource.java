@@ -1,7 +1,6 @@
 package dev.gpuconfig.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.RequestReader;
 import jakarta.ws.rs.Consumes;
@@ -26,16 +25,16 @@ public class GpuConfigResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public DecideResponse decide(JsonNode body) {
-        return service.decide(RequestReader.fromJson(body));
+    public byte[] decide(JsonNode body) {
+        return service.decideJson(RequestReader.fromJson(body));
     }
 
     @GET
-    public DecideResponse decide(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
+    public byte[] decide(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
                                  @QueryParam("paramsBillions") String paramsBillions,
                                  @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
                                  @QueryParam("gpu") String gpu) {
-        return service.decide(RequestReader.fromQuery(model, contextLength, paramsBillions, quantization, sharded, gpu));
+        return service.decideJson(RequestReader.fromQuery(model, contextLength, paramsBillions, quantization, sharded, gpu));
     }
 
     @POST

@@ -59,7 +59,17 @@ public class DecisionService {
      * what policy tests and the check command call on a candidate rule set before it is active.
      */
     public static DecideResponse decide(RuleSet rs, DecideRequest req) {
-        return decide(rs, req, null);
+        return rs.memo(req, r -> decide(rs, r, null));
+    }
+
+    /** The decision as JSON bytes, serialized once per request and rule set. */
+    public byte[] decideJson(DecideRequest req) {
+        RuleSet rs = ruleSet();
+        DecideResponse a = measured(rs, req);
+        return rs.memo(new JsonKey(req), k -> Json.write(a));
+    }
+
+    private record JsonKey(DecideRequest request) {
     }
 
     /** A decision changed by a recovery step (POST /v1/oom); {@code adjustments} may be null. */
@@ -132,9 +142,11 @@ public class DecisionService {
             fallbacks.add(new DecideResponse.Fallback(fc.gpu().getName(), fc.count(), fb.utilization(),
                     fc.gpu().getModalFunction(), fc.label(), fb.maxTokensInKvCache()));
         }
+        // answers may be shared between requests (memo): hand out only unmodifiable collections
         return new DecideResponse(req.model(), c.gpu().getName(), c.count(), f.utilization(), c.gpu().getModalFunction(),
-                c.label(), round(c.pricePerHour(), 2), d.getEngineArgs(), d.getEnv(), profile, memory, fallbacks,
-                d.getWarnings(), d.getFiredRules(), rs.version(), d.getBand(), d.getContextTarget(), d.getPinnedFits(),
-                d.getExcluded().isEmpty() ? null : d.getExcluded());
+                c.label(), round(c.pricePerHour(), 2), java.util.Collections.unmodifiableMap(d.getEngineArgs()),
+                java.util.Collections.unmodifiableMap(d.getEnv()), profile, memory, List.copyOf(fallbacks),
+                List.copyOf(d.getWarnings()), List.copyOf(d.getFiredRules()), rs.version(), d.getBand(), d.getContextTarget(),
+                d.getPinnedFits(), d.getExcluded().isEmpty() ? null : List.copyOf(d.getExcluded()));
     }
 }

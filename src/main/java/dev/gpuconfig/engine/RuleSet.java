@@ -26,6 +26,9 @@ public final class RuleSet {
     private final GpuCatalog gpus;
     private final ModelCatalog models;
     private final PolicySettings settings;
+    /** Answers already given by this rule set: a decision is a pure function of the request and the rules. */
+    private final java.util.concurrent.ConcurrentHashMap<Object, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MEMO_LIMIT = 20_000;
 
     RuleSet(String version, List<String> files, int ruleCount, KieContainer container, KieContainerSessionsPool pool,
             StatelessKieSession session, GpuCatalog gpus, ModelCatalog models, PolicySettings settings) {
@@ -48,6 +51,24 @@ public final class RuleSet {
     public GpuCatalog gpus() { return gpus; }
     public ModelCatalog models() { return models; }
     public PolicySettings settings() { return settings; }
+
+    /**
+     * The value for {@code key} computed once per rule set. A new activation starts empty, so a
+     * cached answer never outlives the rules that gave it; past the limit the memo starts over.
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> V memo(K key, java.util.function.Function<K, V> compute) {
+        Object hit = memo.get(key);
+        if (hit != null) {
+            return (V) hit;
+        }
+        V value = compute.apply(key);
+        if (memo.size() >= MEMO_LIMIT) {
+            memo.clear();
+        }
+        memo.put(key, value);
+        return value;
+    }
 
     StatelessKieSession session() {
         return session;

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * check command alike.
  */
 public final class RuleSetBuilder {
-    private static final String BASE = "src/main/resources/policy/";
+    private static final String BASE = "src/main/resources/dev/gpuconfig/policy/";
     private static final AtomicLong BUILDS = new AtomicLong();
 
     private final int poolSize;
@@ -206,8 +206,9 @@ public final class RuleSetBuilder {
         if (path == null) {
             return ".";
         }
-        int i = path.indexOf("policy/");
-        String rel = i >= 0 ? path.substring(i + "policy/".length()) : path;
+        String marker = "dev/gpuconfig/policy/";
+        int i = path.indexOf(marker);
+        String rel = i >= 0 ? path.substring(i + marker.length()) : path;
         return isDecisionTable(rel.replaceAll("\\.drl$", "")) ? rel.replaceAll("\\.drl$", "") : rel;
     }
 

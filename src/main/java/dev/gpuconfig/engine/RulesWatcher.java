@@ -37,6 +37,7 @@ public class RulesWatcher {
     private final RulesConfig config;
     private volatile WatchService watcher;
     private volatile Thread thread;
+    private String seen;
 
     public RulesWatcher(RulesManager rules, RulesConfig config) {
         this.rules = rules;
@@ -65,6 +66,9 @@ public class RulesWatcher {
         } catch (IOException e) {
             LOG.warnf("rules: no file events (%s); polling only", e.getMessage());
         }
+        // register and take the first look before returning, so no change after start() is missed
+        register(rules.folder());
+        seen = fingerprint(rules.folder());
         thread = new Thread(this::loop, "rules-watch");
         thread.setDaemon(true);
         thread.start();
@@ -87,8 +91,6 @@ public class RulesWatcher {
 
     private void loop() {
         Path root = rules.folder();
-        register(root);
-        String seen = fingerprint(root);
         long settle = config.rules().settleMs();
         while (thread == Thread.currentThread()) {
             try {

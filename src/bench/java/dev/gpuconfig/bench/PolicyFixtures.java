@@ -1,0 +1,69 @@
+package dev.gpuconfig.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/** Rules folders for the benchmarks: the shipped one, grown by generated catalog rows and rules. */
+final class PolicyFixtures {
+
+    private PolicyFixtures() {
+    }
+
+    static final String[] IDS = {
+            "meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-30B-A3B-FP8", "mistralai/Mixtral-8x7B-Instruct-v0.1",
+            "microsoft/phi-2", "TheBloke/Llama-2-7B-Chat-GPTQ", "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF:Q4_K_M",
+            "deepseek-ai/DeepSeek-V3", "Qwen/Qwen2.5-0.5B-Instruct", "google/gemma-2-9b-it", "openai/gpt-oss-20b",
+            "hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4", "some-org/mystery-model-13b",
+    };
+
+    /**
+     * A copy of rules/ with {@code extraRows} generated catalog rows and the rule files repeated
+     * {@code ruleFactor} times in all (the copies match a family no model has, so they cost what a
+     * larger policy costs without changing answers).
+     */
+    static Path folder(int extraRows, int ruleFactor) throws IOException {
+        Path dir = Files.createTempDirectory("bench-rules");
+        Path src = Path.of(System.getProperty("rules.dir", "rules"));
+        try (Stream<Path> walk = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path t = dir.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        if (extraRows > 0) {
+            StringBuilder sb = new StringBuilder(Files.readString(dir.resolve("catalog/models.csv")));
+            for (int i = 0; i < extraRows; i++) {
+                sb.append("synthetic-").append(i).append("-7b,,synthetic-").append(i % 50)
+                        .append(",7.0,,32,32,8,128,,32768,,,generated for benchmarks\n");
+            }
+            Files.writeString(dir.resolve("catalog/models.csv"), sb);
+        }
+        for (int copy = 1; copy < ruleFactor; copy++) {
+            for (String f : new String[]{"policy.drl", "fit.drl", "engine-options.drl", "oom.drl"}) {
+                String drl = Files.readString(dir.resolve(f));
+                drl = drl.replaceAll("rule \"([^\"]+)\"", "rule \"$1 (copy " + copy + ")\"")
+                        .replaceAll("(?m)^when$", "when\n    dev.gpuconfig.profile.ModelProfile( family == \"no-such-family-" + copy + "\" )");
+                if (!drl.contains("import dev.gpuconfig.profile.ModelProfile;")) {
+                    drl = drl.replaceFirst("(package [^;]+;)", "$1\nimport dev.gpuconfig.profile.ModelProfile;");
+                }
+                Files.writeString(dir.resolve("copy" + copy + "-" + f), drl);
+            }
+            for (String f : new String[]{"formats.drl.csv", "utilization.drl.csv"}) {
+                String csv = Files.readString(dir.resolve(f));
+                csv = csv.replaceAll("(?m)^(format|utilization): ", "$1 (copy " + copy + "): ");
+                csv = csv.replace("RuleTable ", "RuleTable Copy" + copy + " ");
+                csv = csv.replaceAll("quantization == \"\"\\$param\"\"", "family == \"\"no-such-family-" + copy + "\"\" && quantization == \"\"\\$param\"\"")
+                        .replaceAll("\"name == \"\"\\$param\"\"\"", "\"name == \"\"$param-copy" + copy + "\"\"\"");
+                Files.writeString(dir.resolve("copy" + copy + "-" + f), csv);
+            }
+        }
+        return dir;
+    }
+}
