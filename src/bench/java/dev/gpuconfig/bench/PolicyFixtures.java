@@ -40,7 +40,7 @@ final class PolicyFixtures {
         if (extraRows > 0) {
             StringBuilder sb = new StringBuilder(Files.readString(dir.resolve("catalog/models.csv")));
             for (int i = 0; i < extraRows; i++) {
-                sb.append("synthetic-").append(i).append("-7b,,synthetic-").append(i % 50)
+                sb.append("synth").append(i).append("x-7b,,synth").append(i % 50).append('x')
                         .append(",7.0,,32,32,8,128,,32768,,,generated for benchmarks\n");
             }
             Files.writeString(dir.resolve("catalog/models.csv"), sb);
@@ -59,8 +59,8 @@ final class PolicyFixtures {
                 String csv = Files.readString(dir.resolve(f));
                 csv = csv.replaceAll("(?m)^(format|utilization): ", "$1 (copy " + copy + "): ");
                 csv = csv.replace("RuleTable ", "RuleTable Copy" + copy + " ");
-                csv = csv.replaceAll("quantization == \"\"\\$param\"\"", "family == \"\"no-such-family-" + copy + "\"\" && quantization == \"\"\\$param\"\"")
-                        .replaceAll("\"name == \"\"\\$param\"\"\"", "\"name == \"\"$param-copy" + copy + "\"\"\"");
+                csv = csv.replace("quantization == \"\"$param\"\"", "family == \"\"no-such-family-" + copy + "\"\" && quantization == \"\"$param\"\"")
+                        .replace("\"name == \"\"$param\"\"\"", "\"name == \"\"$param-copy" + copy + "\"\"\"");
                 Files.writeString(dir.resolve("copy" + copy + "-" + f), csv);
             }
         }

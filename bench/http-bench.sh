@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# HTTP benchmark of the packaged service, on loopback only. Starts the service on a copy of rules/,
+# measures: time from JVM start to ready, POST /v1/gpu-config against the framework's floor
+# GET /q/health/live at 16 and 64 connections (wrk), the batch endpoint in models per second,
+# resident memory under load, and activation latency (write a rules file -> new version served).
+# Usage: bench/http-bench.sh [seconds per run, default 15]. Needs wrk (apt-get install wrk).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+secs=${1:-15}
+port=${BENCH_PORT:-18080}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
+rules=$(mktemp -d)
+cp -r rules/. "$rules"
+log=$(mktemp)
+start=$(date +%s%N)
+GPU_RULES_DIR="$rules" GPU_RULES_SETTLE_MS=200 QUARKUS_HTTP_PORT=$port \
+  java ${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=4} -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$rules"' EXIT
+until curl -fs "localhost:$port/q/health/ready" >/dev/null 2>&1; do
+  kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.05
+done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "ready after JVM start: ${ready_ms} ms"
+
+run() { # name, connections, wrk args...
+  local name=$1 conns=$2; shift 2
+  local out
+  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  local errs
+  errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+  printf '%-28s c=%-3s %10s req/s  p50 %-9s p99 %-9s %s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$errs"
+  echo "$rps" > "/tmp/bench-$name-$conns"
+}
+# warm up the JIT on both paths
+wrk -t2 -c16 -d5s -s bench/decide.lua "http://localhost:$port" >/dev/null
+wrk -t2 -c16 -d3s "http://localhost:$port/q/health/live" >/dev/null
+for c in 16 64; do
+  run floor-health-live $c "http://localhost:$port/q/health/live"
+  run decide $c -s bench/decide.lua "http://localhost:$port"
+  floor=$(cat /tmp/bench-floor-health-live-$c); dec=$(cat /tmp/bench-decide-$c)
+  awk -v f="$floor" -v d="$dec" -v c="$c" 'BEGIN {printf "decide / floor at c=%s: %.2f\n", c, d / f}'
+done
+run batch-100-models 16 -s bench/batch.lua "http://localhost:$port"
+awk -v r="$(cat /tmp/bench-batch-100-models-16)" 'BEGIN {printf "batch: %.0f models/s\n", r * 100}'
+echo "resident memory after load: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$pid/status), peak $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
+
+# activation latency: change a rules file, wait until the new version answers
+for i in 1 2 3 4 5; do
+  before=$(curl -fs "localhost:$port/v1/rules" | sed -E 's/.*"active":\{"version":"([^"]+)".*/\1/')
+  t0=$(date +%s%N)
+  printf '\n# bench edit %s %s\n' "$i" "$t0" >> "$rules/settings.properties"
+  until now=$(curl -fs "localhost:$port/v1/rules" | sed -E 's/.*"active":\{"version":"([^"]+)".*/\1/') && [ "$now" != "$before" ]; do
+    sleep 0.01
+  done
+  echo "activation after a change: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+done
