@@ -9,5 +9,6 @@ for k = 1, 100 do
   items[k] = '{"model":"' .. ids[(k - 1) % #ids + 1] .. '","contextLength":' .. (1024 * (1 + k % 4)) .. '}'
 end
 wrk.method = "POST"
+wrk.path = "/v1/gpu-config/batch"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = "[" .. table.concat(items, ",") .. "]"

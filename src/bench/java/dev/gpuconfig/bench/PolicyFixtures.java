@@ -3,8 +3,6 @@ package dev.gpuconfig.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 /** Rules folders for the benchmarks: the shipped one, grown by generated catalog rows and rules. */
 final class PolicyFixtures {
@@ -26,17 +24,7 @@ final class PolicyFixtures {
      */
     static Path folder(int extraRows, int ruleFactor) throws IOException {
         Path dir = Files.createTempDirectory("bench-rules");
-        Path src = Path.of(System.getProperty("rules.dir", "rules"));
-        try (Stream<Path> walk = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path t = dir.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        dev.gpuconfig.engine.RulesCopy.copy(Path.of(System.getProperty("rules.dir", "rules")), dir);
         if (extraRows > 0) {
             StringBuilder sb = new StringBuilder(Files.readString(dir.resolve("catalog/models.csv")));
             for (int i = 0; i < extraRows; i++) {

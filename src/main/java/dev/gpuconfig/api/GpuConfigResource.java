@@ -3,6 +3,7 @@ package dev.gpuconfig.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.RequestReader;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import java.util.List;
 
 /** Decide: which GPU, how many, what utilization, engine arguments and environment for a model. */
 @Path("/v1/gpu-config")
@@ -23,13 +23,17 @@ public class GpuConfigResource {
         this.service = service;
     }
 
+    // A decision takes microseconds (and is memoized per rule set), so it runs on the I/O thread:
+    // no hand-off to a worker pool. The batch endpoint, up to 1000 decisions, stays on a worker.
     @POST
+    @NonBlocking
     @Consumes(MediaType.APPLICATION_JSON)
     public byte[] decide(JsonNode body) {
         return service.decideJson(RequestReader.fromJson(body));
     }
 
     @GET
+    @NonBlocking
     public byte[] decide(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
                                  @QueryParam("paramsBillions") String paramsBillions,
                                  @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
@@ -40,7 +44,7 @@ public class GpuConfigResource {
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
-    public List<Object> batch(JsonNode body) {
-        return service.decideBatch(body);
+    public byte[] batch(JsonNode body) {
+        return service.decideBatchJson(body);
     }
 }

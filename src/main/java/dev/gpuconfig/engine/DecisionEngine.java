@@ -33,16 +33,7 @@ public final class DecisionEngine {
         for (GpuSpec g : rs.gpus().all()) {
             facts.add(g);
         }
-        List<Command<?>> cmds = List.of(COMMANDS.newInsertElements(facts), COMMANDS.newFireAllRules(MAX_FIRINGS));
-        FiredRules.begin(d);
-        try {
-            rs.session().execute(COMMANDS.newBatchExecution(cmds));
-        } finally {
-            FiredRules.end();
-        }
-        if (d.getFiredRules().size() >= MAX_FIRINGS) {
-            throw new RuleLoopException(d.getFiredRules().get(d.getFiredRules().size() - 1), MAX_FIRINGS);
-        }
+        run(rs, facts, d);
         return d;
     }
 
@@ -50,7 +41,14 @@ public final class DecisionEngine {
     public static RecoveryPlan recover(RuleSet rs, Incident incident) {
         RecoveryPlan plan = new RecoveryPlan();
         Decision trace = new Decision();
-        List<Command<?>> cmds = List.of(COMMANDS.newInsertElements(List.of(incident, plan)), COMMANDS.newFireAllRules(MAX_FIRINGS));
+        run(rs, List.of(incident, plan), trace);
+        plan.getFiredRules().addAll(trace.getFiredRules());
+        return plan;
+    }
+
+    /** One bounded run of the rules over {@code facts}; the names of the rules that fire go to {@code trace}. */
+    private static void run(RuleSet rs, List<Object> facts, Decision trace) {
+        List<Command<?>> cmds = List.of(COMMANDS.newInsertElements(facts), COMMANDS.newFireAllRules(MAX_FIRINGS));
         FiredRules.begin(trace);
         try {
             rs.session().execute(COMMANDS.newBatchExecution(cmds));
@@ -60,7 +58,5 @@ public final class DecisionEngine {
         if (trace.getFiredRules().size() >= MAX_FIRINGS) {
             throw new RuleLoopException(trace.getFiredRules().get(trace.getFiredRules().size() - 1), MAX_FIRINGS);
         }
-        plan.getFiredRules().addAll(trace.getFiredRules());
-        return plan;
     }
 }
