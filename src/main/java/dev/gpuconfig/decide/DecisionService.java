@@ -38,10 +38,6 @@ public class DecisionService {
                 "no valid rule set has been activated yet; see GET /v1/rules for why"));
     }
 
-    public DecideResponse decide(DecideRequest req) {
-        return measured(ruleSet(), req);
-    }
-
     private DecideResponse measured(RuleSet rs, DecideRequest req) {
         long start = System.nanoTime();
         try {

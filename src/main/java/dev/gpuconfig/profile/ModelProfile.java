@@ -74,9 +74,4 @@ public class ModelProfile {
     /** The request asks vLLM to quantize a 16-bit checkpoint while loading (fp8 or bitsandbytes). */
     public boolean isOnlineQuantization() { return onlineQuantization; }
     public void setOnlineQuantization(boolean v) { onlineQuantization = v; }
-
-    /** Parameters that run per token: the active ones of a mixture of experts, else all. */
-    public double getComputeParamsB() {
-        return activeParamsB != null ? activeParamsB : totalParamsB;
-    }
 }

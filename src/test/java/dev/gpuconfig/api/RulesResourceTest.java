@@ -33,6 +33,17 @@ class RulesResourceTest {
     }
 
     @Test
+    void metricsAreExposedForPrometheus() {
+        given().queryParam("model", "microsoft/phi-2").when().get("/v1/gpu-config").then().statusCode(200);
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String name : new String[]{"gpu_rules_reloads_total{outcome=\"activated\"", "gpu_rules_last_activation_seconds",
+                "gpu_rules_build_duration_seconds_count", "gpu_decisions_total{gpu=\"T4\"", "gpu_decision_latency_seconds_count",
+                "gpu_rule_firings_total{rule=\"size band: small\""}) {
+            org.junit.jupiter.api.Assertions.assertTrue(metrics.contains(name), name + " missing from /q/metrics");
+        }
+    }
+
+    @Test
     void readyOnceRulesAreActive() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"))
                 .body("checks.find { it.name == 'rules' }.data.version", startsWith("sha256:"));
