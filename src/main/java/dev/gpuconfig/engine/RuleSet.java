@@ -28,7 +28,8 @@ public final class RuleSet {
     private final PolicySettings settings;
     /** Answers already given by this rule set: a decision is a pure function of the request and the rules. */
     private final java.util.concurrent.ConcurrentHashMap<Object, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
-    static final int MEMO_LIMIT = 20_000;
+    // answers and their JSON take about 5 KB per request: 4096 entries stay under 25 MB
+    static final int MEMO_LIMIT = 4096;
 
     RuleSet(String version, List<String> files, int ruleCount, KieContainer container, KieContainerSessionsPool pool,
             StatelessKieSession session, GpuCatalog gpus, ModelCatalog models, PolicySettings settings) {
