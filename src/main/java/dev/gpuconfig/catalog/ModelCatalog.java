@@ -20,8 +20,6 @@ public final class ModelCatalog {
             "layers", "attentionHeads", "kvHeads", "headDim", "mlaWidth", "nativeContext", "slidingWindow",
             "nativeQuant", "source");
 
-    private static final java.util.regex.Pattern SIZE_TOKEN = java.util.regex.Pattern.compile("\\d+(\\.\\d+)?[bm]");
-
     private final Map<String, ModelSpec> byKey;
     private final Map<String, List<ModelSpec>> byFamily;
     private final int maxKeyTokens;
@@ -108,7 +106,7 @@ public final class ModelCatalog {
             }
         }
         for (int s = 2; s < n; s++) {
-            if (!SIZE_TOKEN.matcher(tokens.get(s)).matches()) {
+            if (!ModelName.isSize(tokens.get(s))) {
                 continue;
             }
             for (int end = s - 1; end >= 1; end--) {

@@ -13,12 +13,4 @@ public record ModelSpec(String key, String family, double totalParamsB, Double a
     public boolean moe() {
         return activeParamsB != null;
     }
-
-    /** KV cache bytes per token at 16-bit, over all layers. */
-    public long kvBytesPerToken16() {
-        if (mlaWidth != null) {
-            return (long) layers * mlaWidth * 2;
-        }
-        return 2L * layers * kvHeads * headDim * 2;
-    }
 }

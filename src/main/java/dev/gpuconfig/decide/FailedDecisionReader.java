@@ -43,25 +43,25 @@ final class FailedDecisionReader {
             }
             attempt = a.asInt();
         }
-        String model = text(d, "model", true);
+        String model = text(d, "model");
         String why = dev.gpuconfig.profile.ModelName.invalidReason(model);
         if (why != null) {
             throw DecideException.badRequest("decision." + why);
         }
-        GpuSpec gpu = gpu(rs, text(d, "gpu", true), "decision.gpu");
-        int count = integer(d, "gpuCount", 1, 8, true);
+        GpuSpec gpu = gpu(rs, text(d, "gpu"), "decision.gpu");
+        int count = integer(d, "gpuCount", 1, 8);
         double util = number(d, "memoryUtilization");
         JsonNode args = d.get("engineArgs");
         if (args == null || !args.isObject()) {
             throw DecideException.badRequest("decision.engineArgs must be the object the decision carried");
         }
-        int maxLen = integer(args, "max_model_len", 1, RequestReader.MAX_CONTEXT, true);
-        Integer seqs = args.has("max_num_seqs") ? integer(args, "max_num_seqs", 1, 65536, true) : null;
+        int maxLen = integer(args, "max_model_len", 1, RequestReader.MAX_CONTEXT);
+        Integer seqs = args.has("max_num_seqs") ? integer(args, "max_num_seqs", 1, 65536) : null;
         JsonNode eager = args.get("enforce_eager");
         if (eager != null && !eager.isNull() && !eager.isBoolean()) {
             throw DecideException.badRequest("decision.engineArgs.enforce_eager must be true or false");
         }
-        Integer target = d.has("contextTarget") ? integer(d, "contextTarget", 1, RequestReader.MAX_CONTEXT, true) : null;
+        Integer target = d.has("contextTarget") ? integer(d, "contextTarget", 1, RequestReader.MAX_CONTEXT) : null;
         JsonNode profile = d.get("profile");
         Quantization q = null;
         Boolean sharded = null;
@@ -85,7 +85,7 @@ final class FailedDecisionReader {
                 if (!f.isObject()) {
                     throw DecideException.badRequest("each of decision.fallbacks must be an object with gpu and gpuCount");
                 }
-                fallbacks.add(new Candidate(gpu(rs, text(f, "gpu", true), "decision.fallbacks[].gpu"), integer(f, "gpuCount", 1, 8, true)));
+                fallbacks.add(new Candidate(gpu(rs, text(f, "gpu"), "decision.fallbacks[].gpu"), integer(f, "gpuCount", 1, 8)));
             }
         }
         DecideRequest req = new DecideRequest(model, target, params, q, sharded, null);
@@ -102,13 +102,10 @@ final class FailedDecisionReader {
                 gpu, count, util, maxLen, seqs, eager != null && eager.asBoolean(), fallbacks, err.asText(), attempt);
     }
 
-    private static String text(JsonNode n, String field, boolean required) {
+    private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            if (required) {
-                throw DecideException.badRequest("decision." + field + " is required");
-            }
-            return null;
+            throw DecideException.badRequest("decision." + field + " is required");
         }
         if (!v.isTextual()) {
             throw DecideException.badRequest("decision." + field + " must be a string");
@@ -116,7 +113,7 @@ final class FailedDecisionReader {
         return v.asText();
     }
 
-    private static int integer(JsonNode n, String field, long min, long max, boolean required) {
+    private static int integer(JsonNode n, String field, long min, long max) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull() || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
             throw DecideException.badRequest(field + " must be a whole number from " + min + " to " + max);

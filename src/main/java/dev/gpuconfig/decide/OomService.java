@@ -46,14 +46,14 @@ public class OomService {
             }
             switch (plan.getAction()) {
                 case RecoveryPlan.REDUCE_MEMORY -> {
-                    DecideResponse next = tryDecide(rs, failed.sameGpu(plan, rs));
+                    DecideResponse next = tryDecide(rs, failed.sameGpu(plan));
                     if (next != null && failed.sameConfiguration(next) && failed.differs(next)) {
                         return answer(plan, incident, next, List.of());
                     }
                     incident.setSameGpuExhausted(true); // the step gave nothing new: the ladder moves on
                 }
                 case RecoveryPlan.FALLBACK_GPU -> {
-                    DecideResponse next = tryDecide(rs, failed.fallbacks(rs));
+                    DecideResponse next = tryDecide(rs, failed.fallbacks());
                     if (next != null && failed.differs(next)) {
                         return answer(plan, incident, next, List.of());
                     }
@@ -131,7 +131,7 @@ public class OomService {
                     maxNumSeqs, enforceEager, !fallbackConfigs.isEmpty());
         }
 
-        Attempt sameGpu(RecoveryPlan plan, RuleSet rs) {
+        Attempt sameGpu(RecoveryPlan plan) {
             Adjustments adj = new Adjustments();
             // the same configuration first; the failed decision's fallbacks stay the fallbacks
             List<Candidate> candidates = new ArrayList<>();
@@ -151,7 +151,7 @@ public class OomService {
             return new Attempt(request, adj);
         }
 
-        Attempt fallbacks(RuleSet rs) {
+        Attempt fallbacks() {
             Adjustments adj = new Adjustments();
             adj.setCandidates(fallbackConfigs);
             return new Attempt(request, adj);

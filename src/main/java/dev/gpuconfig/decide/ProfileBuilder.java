@@ -118,7 +118,7 @@ public final class ProfileBuilder {
     static String familyFromName(List<String> tokens) {
         StringBuilder sb = new StringBuilder();
         for (String t : tokens) {
-            if (t.matches("\\d+(\\.\\d+)?[bm]|\\d+x\\d+(\\.\\d+)?b")) {
+            if (ModelName.isSizeOrExperts(t)) {
                 break;
             }
             if (!sb.isEmpty()) {

@@ -20,10 +20,19 @@ import java.util.stream.Stream;
  */
 public record RuleFolder(Path root, Map<String, byte[]> files, String version) {
 
-    /** Hidden files and the lock and swap files of spreadsheet programs and editors. */
+    /** Hidden files and the lock and swap files of spreadsheet programs and editors are not rules. */
     public static boolean ignored(String fileName) {
-        return fileName.startsWith(".") || fileName.startsWith("~$") || fileName.endsWith(".swp")
-                || fileName.endsWith(".swx") || fileName.endsWith("~") || fileName.endsWith(".tmp");
+        return fileName.startsWith(".") || editorTemp(fileName);
+    }
+
+    /**
+     * Lock, swap and backup files of spreadsheet programs and editors: they change all the time and
+     * say nothing about the policy. (Other hidden names, such as a ConfigMap's {@code ..data} link,
+     * do signal a change.)
+     */
+    public static boolean editorTemp(String name) {
+        return name.startsWith(".~lock") || name.startsWith("~$") || name.startsWith(".#") || name.endsWith(".swp")
+                || name.endsWith(".swx") || name.endsWith("~") || name.endsWith(".tmp") || name.equals("4913");
     }
 
     public static RuleFolder read(Path root) {

@@ -54,12 +54,6 @@ public class RulesWatcher {
         stop();
     }
 
-    /** Editor and spreadsheet temp files change all the time and say nothing about the policy. */
-    static boolean noise(String name) {
-        return name.startsWith(".~lock") || name.startsWith("~$") || name.startsWith(".#") || name.endsWith(".swp")
-                || name.endsWith(".swx") || name.endsWith("~") || name.endsWith(".tmp") || name.equals("4913");
-    }
-
     synchronized void start() {
         try {
             watcher = FileSystems.getDefault().newWatchService();
@@ -130,7 +124,7 @@ public class RulesWatcher {
                     continue;
                 }
                 Path name = (Path) ev.context();
-                if (!noise(name.toString())) {
+                if (!RuleFolder.editorTemp(name.toString())) {
                     relevant = true;
                     if (ev.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(dir.resolve(name))) {
                         register(dir.resolve(name));
@@ -166,7 +160,7 @@ public class RulesWatcher {
         try (Stream<Path> walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                if (a.isRegularFile() && !noise(p.getFileName().toString())) {
+                if (a.isRegularFile() && !RuleFolder.editorTemp(p.getFileName().toString())) {
                     stats.put(root.relativize(p).toString(), a.size() + "@" + a.lastModifiedTime().toMillis());
                 }
             }

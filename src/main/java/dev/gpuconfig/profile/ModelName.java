@@ -32,12 +32,24 @@ public record ModelName(String id, String owner, String name, List<String> token
     private static final Pattern EXPERT_COUNT = Pattern.compile("(\\d+)e");
     private static final Pattern GGUF_TYPE = Pattern.compile("(?<![a-z0-9])(i?q[1-8](?:_[a-z0-9]{1,2}){0,2}|f16|bf16|f32)(?![a-z0-9])");
     private static final Pattern GGUF_SPLIT = Pattern.compile("\\d{5}-of-\\d{5}");
+    /** Split-file counters, "of" and the letters left over from quant types such as Q4_K_M. */
+    private static final Pattern KEY_NOISE = Pattern.compile("\\d{5}|of|k|m|s|xs|xxs|l|0|1");
 
     /** Words that say how a checkpoint was tuned or packed, not which architecture it is. */
     private static final Set<String> NOISE = Set.of("instruct", "chat", "it", "hf", "base", "awq", "gptq", "gguf",
             "fp8", "fp16", "bf16", "int8", "int4", "bnb", "4bit", "8bit", "nf4", "mxfp4", "nvfp4", "fp4",
             "w4a16", "w8a8", "w8a16", "w4a4", "dynamic", "quantized", "marlin", "unsloth", "sharded", "bitsandbytes",
             "exl2", "mlx", "gs128", "g128", "act", "order", "float8", "safetensors", "model", "q4", "q8");
+
+    /** A size token such as {@code 7b} or {@code 135m}. */
+    public static boolean isSize(String token) {
+        return SIZE.matcher(token).matches();
+    }
+
+    /** A size token, or an experts-times-size token such as {@code 8x7b}. */
+    public static boolean isSizeOrExperts(String token) {
+        return isSize(token) || EXPERTS_SIZE.matcher(token).matches();
+    }
 
     /** Why an id is not {@code [owner/]name[:GGUF-QUANT]} with each part 1–96 of [A-Za-z0-9._-], or null when it is. */
     public static String invalidReason(String id) {
@@ -234,7 +246,7 @@ public record ModelName(String id, String owner, String name, List<String> token
     public static List<String> keyTokens(String text) {
         List<String> out = new ArrayList<>();
         for (String t : rawTokens(text.toLowerCase(Locale.ROOT))) {
-            if (!NOISE.contains(t) && !GGUF_TYPE.matcher(t).matches() && !t.matches("\\d{5}|of|k|m|s|xs|xxs|l|0|1")) {
+            if (!NOISE.contains(t) && !GGUF_TYPE.matcher(t).matches() && !KEY_NOISE.matcher(t).matches()) {
                 out.add(t);
             }
         }
