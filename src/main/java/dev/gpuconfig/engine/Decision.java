@@ -58,6 +58,12 @@ public class Decision {
     public void setChosen(Fit v) { chosen = v; }
     public List<Fit> getFallbacks() { return fallbacks; }
     public void setFallbacks(List<Fit> v) { fallbacks = v; }
+
+    /** The first fit is chosen, the rest are its fallbacks, in order (one call, so rules need no generics). */
+    public void choose(List<Fit> fits) {
+        chosen = fits.get(0);
+        fallbacks = fits.subList(1, fits.size());
+    }
     public boolean isNoFit() { return noFit; }
     public void setNoFit(boolean v) { noFit = v; }
     public int getMaxModelLen() { return maxModelLen; }

@@ -2,6 +2,7 @@ package dev.gpuconfig.engine;
 
 import org.drools.decisiontable.InputType;
 import org.drools.decisiontable.SpreadsheetCompiler;
+import org.drools.decisiontable.parser.DefaultRuleSheetListener;
 
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
@@ -39,12 +40,23 @@ final class DecisionTables {
                 return hit;
             }
         }
-        InputType type = file.endsWith(".csv") ? InputType.CSV : InputType.XLS;
-        String drl = mvel(new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), type));
+        String drl = mvel(compile(file, bytes));
         synchronized (CACHE) {
             CACHE.put(key, drl);
         }
         return drl;
+    }
+
+    private static String compile(String file, byte[] bytes) {
+        SpreadsheetCompiler compiler = new SpreadsheetCompiler();
+        if (file.endsWith(".xlsx")) {
+            // Same listener and DRL writer as Drools' own xlsx path, without loading Apache POI.
+            DefaultRuleSheetListener listener = new DefaultRuleSheetListener(true, true);
+            XlsxSheet.parse(bytes, listener);
+            return compiler.listenerToString(listener);
+        }
+        InputType type = file.endsWith(".csv") ? InputType.CSV : InputType.XLS;
+        return compiler.compile(new ByteArrayInputStream(bytes), type);
     }
 
     /**

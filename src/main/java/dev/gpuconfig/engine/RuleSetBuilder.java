@@ -46,7 +46,8 @@ public final class RuleSetBuilder {
     }
 
     /** The outcome of one build: a rule set, or the problems that stopped it (sorted by file and line). */
-    public record Result(RuleSet ruleSet, List<RuleProblem> problems, String version, long millis) {
+    public record Result(RuleSet ruleSet, List<RuleProblem> problems, String version, long millis,
+                         Map<String, Long> phasesMs) {
         public boolean ok() {
             return ruleSet != null;
         }
@@ -62,6 +63,7 @@ public final class RuleSetBuilder {
 
     public Result build(RuleFolder folder) {
         long start = System.nanoTime();
+        Phases phases = new Phases();
         List<RuleProblem> problems = new ArrayList<>();
         GpuCatalog gpus = null;
         ModelCatalog models = null;
@@ -90,6 +92,7 @@ public final class RuleSetBuilder {
             }
         }
 
+        phases.end("catalogs");
         ClassLoader cl = RuleSetBuilder.class.getClassLoader();
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
@@ -120,12 +123,14 @@ public final class RuleSetBuilder {
             if (ruleFiles == 0) {
                 problems.add(new RuleProblem(".", 0, "no rule files (*.drl, *.drl.xlsx, *.drl.csv) in the rules folder"));
             }
+            phases.end("tables");
             if (ruleFiles == 0) {
-                return result(null, problems, folder, start);
+                return result(null, problems, folder, start, phases);
             }
             // Compile even when a catalog is broken, so one check reports every problem at once.
             KieBuilder kb = ks.newKieBuilder(kfs, cl);
             kb.buildAll();
+            phases.end("compile");
             for (Message m : kb.getResults().getMessages(Message.Level.ERROR)) {
                 String file = relative(m.getPath());
                 int line = Math.max(m.getLine(), 0);
@@ -143,7 +148,7 @@ public final class RuleSetBuilder {
             }
             if (!problems.isEmpty()) {
                 ks.getRepository().removeKieModule(releaseId);
-                return result(null, problems, folder, start);
+                return result(null, problems, folder, start, phases);
             }
             KieContainer container = ks.newKieContainer(releaseId, cl);
             KieContainerSessionsPool pool = container.newKieSessionsPool(poolSize);
@@ -155,19 +160,21 @@ public final class RuleSetBuilder {
             for (KiePackage pkg : container.getKieBase().getKiePackages()) {
                 rules += pkg.getRules().size();
             }
+            phases.end("container");
             RuleSet rs = new RuleSet(folder.version(), new ArrayList<>(folder.files().keySet()), rules, container, pool,
                     session, gpus, models, settings);
             if (check != null) {
                 problems.addAll(check.check(rs, folder));
+                phases.end("tests");
                 if (!problems.isEmpty()) {
                     rs.dispose();
-                    return result(null, problems, folder, start);
+                    return result(null, problems, folder, start, phases);
                 }
             }
-            return result(rs, problems, folder, start);
+            return result(rs, problems, folder, start, phases);
         } catch (RuntimeException e) {
             problems.add(new RuleProblem(".", 0, "the rules could not be compiled: " + e));
-            return result(null, problems, folder, start);
+            return result(null, problems, folder, start, phases);
         } finally {
             thread.setContextClassLoader(before);
         }
@@ -212,9 +219,26 @@ public final class RuleSetBuilder {
         return isDecisionTable(rel.replaceAll("\\.drl$", "")) ? rel.replaceAll("\\.drl$", "") : rel;
     }
 
-    private static Result result(RuleSet rs, List<RuleProblem> problems, RuleFolder folder, long start) {
+    private static Result result(RuleSet rs, List<RuleProblem> problems, RuleFolder folder, long start, Phases phases) {
         List<RuleProblem> sorted = new ArrayList<>(problems);
         sorted.sort(RuleProblem.ORDER);
-        return new Result(rs, List.copyOf(sorted), folder.version(), (System.nanoTime() - start) / 1_000_000);
+        return new Result(rs, List.copyOf(sorted), folder.version(), (System.nanoTime() - start) / 1_000_000,
+                phases.done());
+    }
+
+    /** Where a build's time went, phase by phase, so operators can see what a slow activation spent. */
+    private static final class Phases {
+        private final Map<String, Long> ms = new java.util.LinkedHashMap<>();
+        private long mark = System.nanoTime();
+
+        void end(String phase) {
+            long now = System.nanoTime();
+            ms.put(phase, (now - mark) / 1_000_000);
+            mark = now;
+        }
+
+        Map<String, Long> done() {
+            return java.util.Collections.unmodifiableMap(ms);
+        }
     }
 }

@@ -48,7 +48,7 @@ public class RulesManager {
         StringBuilder b = new StringBuilder("rules at startup\n");
         b.append("  folder:   ").append(folder()).append('\n');
         if (rs != null) {
-            b.append("  version:  ").append(rs.version()).append(" (").append(a.durationMs()).append(" ms to build and test)\n");
+            b.append("  version:  ").append(rs.version()).append(" (").append(a.durationMs()).append(" ms to build and test: ").append(a.phasesMs()).append(")\n");
             b.append("  rules:    ").append(rs.ruleCount()).append(" in ").append(rs.files().size()).append(" files\n");
             b.append("  catalogs: ").append(rs.models().size()).append(" models, ").append(rs.gpus().all().size())
                     .append(" GPUs ").append(rs.gpus().all()).append('\n');
@@ -100,19 +100,22 @@ public class RulesManager {
             // A bug in building must not take the service down: the last good rule set keeps serving.
             LOG.error("rules: build failed unexpectedly", e);
             result = new RuleSetBuilder.Result(null, List.of(new RuleProblem(".", 0, "build failed: " + e)),
-                    snapshot.version(), ms(start));
+                    snapshot.version(), ms(start), java.util.Map.of());
         }
         if (!result.ok()) {
             LOG.warnf("rules: version %s refused, still serving %s: %s", snapshot.version(),
                     current == null ? "nothing" : current.version(), result.problems());
-            return record(new LoadAttempt(LoadAttempt.REJECTED, snapshot.version(), at, ms(start), trigger, result.problems()));
+            return record(new LoadAttempt(LoadAttempt.REJECTED, snapshot.version(), at, ms(start), trigger, result.problems(),
+                    result.phasesMs()));
         }
         RuleSet previous = active.getAndSet(result.ruleSet());
         if (previous != null) {
             retirer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);
-            LOG.infof("rules: activated %s (was %s) in %d ms", snapshot.version(), previous.version(), ms(start));
+            LOG.infof("rules: activated %s (was %s) in %d ms %s", snapshot.version(), previous.version(), ms(start),
+                    result.phasesMs());
         }
-        return record(new LoadAttempt(LoadAttempt.ACTIVATED, snapshot.version(), at, ms(start), trigger, List.of()));
+        return record(new LoadAttempt(LoadAttempt.ACTIVATED, snapshot.version(), at, ms(start), trigger, List.of(),
+                result.phasesMs()));
     }
 
     private LoadAttempt record(LoadAttempt a) {
