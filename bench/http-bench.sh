@@ -11,12 +11,21 @@ secs=${1:-15}
 port=${BENCH_PORT:-18080}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
+# The production JVM flags (docker/Dockerfile sets the same), with the class-data-sharing archive
+# bin/train-cds writes beside the jar; BENCH_JAVA_OPTS replaces them.
+opts=${BENCH_JAVA_OPTS:-$(sed -n 's/^ *JVM_FLAGS="\(.*\)".*/\1/p' docker/jvm-flags.sh)}
+if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
+  [ -f target/quarkus-app/app-cds.jsa ] && [ target/quarkus-app/app-cds.jsa -nt target/quarkus-app/quarkus-run.jar ] \
+    || bin/train-cds target/quarkus-app $opts
+  opts="$opts -XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa"
+fi
+echo "JVM flags: $opts"
 rules=$(mktemp -d)
 cp -r rules/. "$rules"
 log=$(mktemp)
 start=$(date +%s%N)
 GPU_RULES_DIR="$rules" GPU_RULES_SETTLE_MS=200 QUARKUS_HTTP_PORT=$port \
-  java ${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=4} -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+  java $opts -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$rules"' EXIT
 until curl -fs "localhost:$port/q/health/ready" >/dev/null 2>&1; do

@@ -45,6 +45,11 @@ public final class RuleSet {
         this.settings = settings;
     }
 
+    /** The compiled rules, for tests that look at how a rule was built. */
+    org.kie.api.KieBase kieBase() {
+        return container.getKieBase();
+    }
+
     public String version() { return version; }
     public Instant builtAt() { return builtAt; }
     public List<String> files() { return files; }

@@ -81,12 +81,41 @@ class PolicyAuthoringTest {
     }
 
     @Test
+    void rulesAreMvelUnlessTheyAskForJava() throws IOException {
+        Path dir = RulesCopy.create();
+        Files.writeString(dir.resolve("java-rule.drl"), """
+                package dev.gpuconfig.policy;
+                import dev.gpuconfig.profile.ModelProfile;
+                rule "java: a rule that asks for it"
+                    dialect "java"
+                when
+                    ModelProfile( family == "no-such-family" )
+                then
+                    java.util.List<String> typed = new java.util.ArrayList<>();
+                end
+                """);
+        RuleSetBuilder.Result r = new RuleSetBuilder(2).build(RuleFolder.read(dir));
+        assertTrue(r.ok(), () -> r.problems().toString());
+        int mvel = 0;
+        for (org.kie.api.definition.KiePackage p : r.ruleSet().kieBase().getKiePackages()) {
+            for (org.kie.api.definition.rule.Rule rule : p.getRules()) {
+                String dialect = ((org.drools.base.definitions.rule.impl.RuleImpl) rule).getDialect();
+                assertEquals(rule.getName().startsWith("java:") ? "java" : "mvel", dialect, rule.getName());
+                mvel++;
+            }
+        }
+        assertTrue(mvel > 50, "rules seen: " + mvel);
+        r.ruleSet().dispose();
+    }
+
+    @Test
     void aRuleThatThrowsFailsTheRequestNamingTheRule() throws IOException {
         Path dir = RulesCopy.create();
         Files.writeString(dir.resolve("throws.drl"), """
                 package dev.gpuconfig.policy;
                 import dev.gpuconfig.profile.ModelProfile;
                 rule "throws: always"
+                    dialect "java"
                 when
                     ModelProfile( family == "phi-2" )
                 then

@@ -1,0 +1,62 @@
+package dev.gpuconfig.engine;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The first rule build, started by the launcher before the framework boots, so that on two cores
+ * compiling the rules and starting the HTTP stack overlap instead of queueing. The rules manager
+ * takes the result at start-up only if it was built for the same folder and session pool and the
+ * folder has not changed since (same version); otherwise it is thrown away and the folder is built
+ * again, so this changes when the service gets ready, never what it serves.
+ */
+public final class EarlyBuild {
+    private record Pending(Path folder, int poolSize, CompletableFuture<RuleSetBuilder.Result> result) {
+    }
+
+    private static volatile Pending pending;
+
+    private EarlyBuild() {
+    }
+
+    /** Starts building {@code folder} on a background thread. */
+    public static synchronized void start(Path folder, int poolSize, CandidateCheck check) {
+        Path dir = folder.toAbsolutePath().normalize();
+        CompletableFuture<RuleSetBuilder.Result> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(new RuleSetBuilder(poolSize, check).build(RuleFolder.read(dir)));
+            } catch (Throwable e) { // a folder that cannot be read: the manager's own load reports it
+                result.completeExceptionally(e);
+            }
+        }, "rules-early-build");
+        t.setDaemon(true);
+        t.start();
+        pending = new Pending(dir, poolSize, result);
+    }
+
+    /**
+     * The early result for this folder and pool size, waiting for it to finish; null when none was
+     * started, it failed, or it was built for something else (a mismatch is disposed here).
+     */
+    static synchronized RuleSetBuilder.Result take(Path folder, int poolSize) {
+        Pending p = pending;
+        pending = null;
+        if (p == null) {
+            return null;
+        }
+        RuleSetBuilder.Result r;
+        try {
+            r = p.result().join();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!p.folder().equals(folder.toAbsolutePath().normalize()) || p.poolSize() != poolSize) {
+            if (r.ok()) {
+                r.ruleSet().dispose();
+            }
+            return null;
+        }
+        return r;
+    }
+}
