@@ -7,4 +7,9 @@ if [ "${1:-}" = "check" ]; then
     -cp "/deployments/app/*:/deployments/lib/boot/*:/deployments/lib/main/*" \
     dev.gpuconfig.check.PolicyCheck "${2:-/deployments/rules}"
 fi
-exec java $JAVA_OPTS -jar /deployments/quarkus-run.jar "$@"
+. /deployments/jvm-flags.sh
+# JAVA_OPTS replaces the shipped flags; the class-data-sharing archive written at image build is
+# used when present (a JVM that cannot use it warns once and starts normally).
+cds=""
+[ -f /deployments/app-cds.jsa ] && cds="-XX:SharedArchiveFile=/deployments/app-cds.jsa"
+exec java ${JAVA_OPTS:-$JVM_FLAGS} $cds -jar /deployments/quarkus-run.jar "$@"

@@ -93,7 +93,7 @@ public final class RuleSetBuilder {
         }
 
         phases.end("catalogs");
-        ClassLoader cl = RuleSetBuilder.class.getClassLoader();
+        ClassLoader cl = MissingClassCache.INSTANCE;
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
         thread.setContextClassLoader(cl);

@@ -19,6 +19,12 @@ public final class Launcher {
     }
 
     public static void main(String... args) {
+        // Logging must be set up on this thread before the build thread logs anything: initialized
+        // from two threads at once, java.util.logging and the JBoss log manager deadlock (seen here:
+        // one start in about eight hung before Quarkus printed a line).
+        java.util.logging.LogManager.getLogManager();
+        org.jboss.logging.Logger.getLogger(Launcher.class);
+        org.slf4j.LoggerFactory.getLogger(Launcher.class);
         String dir = setting("gpu.rules.dir", "rules");
         int pool = Integer.parseInt(setting("gpu.rules.session-pool", "16"));
         EarlyBuild.start(Path.of(dir), pool, new PolicyTestRunner());
