@@ -33,6 +33,11 @@ public interface RulesConfig {
         @WithDefault("30")
         long retireSeconds();
 
+        /** Throw-away builds right after start, so the first edit is built by compiled code (0 turns this off). */
+        @WithName("warmup-builds")
+        @WithDefault("3")
+        int warmupBuilds();
+
         /** Pooled Drools sessions per rule set: about the number of request threads that decide at once. */
         @WithName("session-pool")
         @WithDefault("16")

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +37,12 @@ public class RulesManager {
     });
 
     private final RulesMetrics metrics;
+    /** Builds ahead of activation (see RulesWatcher), one at a time. */
+    private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rules-build");
+        t.setDaemon(true);
+        return t;
+    });
 
     public RulesManager(RulesConfig config, CandidateCheck policyTests, RulesMetrics metrics) {
         this.config = config;
@@ -43,7 +51,7 @@ public class RulesManager {
     }
 
     void onStart(@Observes StartupEvent event) {
-        LoadAttempt a = load("startup", EarlyBuild.take(folder(), config.rules().sessionPool()));
+        LoadAttempt a = reload("startup", EarlyBuild.take(folder(), config.rules().sessionPool()));
         RuleSet rs = active.get();
         StringBuilder b = new StringBuilder("rules at startup\n");
         b.append("  folder:   ").append(folder()).append('\n');
@@ -54,6 +62,7 @@ public class RulesManager {
                     .append(" GPUs ").append(rs.gpus().all()).append('\n');
             b.append("  refused:  none");
             LOG.info(b);
+            warmUp(config.rules().warmupBuilds());
         } else {
             b.append("  refused:  the whole folder; the service is not ready until a valid rule set loads\n");
             a.errors().forEach(p -> b.append("    ").append(p).append('\n'));
@@ -61,8 +70,25 @@ public class RulesManager {
         }
     }
 
+    /**
+     * Builds the folder a few more times in the background and throws the results away: the JIT
+     * then has the build path compiled before the first edit, which is served in about 0.6 s
+     * instead of 1-3 s. Runs on the build thread, so it never competes with a real reload.
+     */
+    private void warmUp(int times) {
+        for (int i = 0; i < times; i++) {
+            builds.submit(() -> {
+                RuleSetBuilder.Result r = builder.build(RuleFolder.read(folder()));
+                if (r.ok()) {
+                    r.ruleSet().dispose();
+                }
+            });
+        }
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         retirer.shutdownNow();
+        builds.shutdownNow();
     }
 
     public Path folder() {
@@ -80,11 +106,30 @@ public class RulesManager {
 
     /** Reads, builds and, when everything passes, activates the folder's content. */
     public LoadAttempt reload(String trigger) {
-        return load(trigger, null);
+        return reload(trigger, null);
     }
 
-    /** As {@link #reload}, using {@code early} instead of a new build when it was built from the same content. */
-    private synchronized LoadAttempt load(String trigger, RuleSetBuilder.Result early) {
+    /**
+     * Starts building the folder's current content on the side, or returns null when there is
+     * nothing new to build (unreadable, or the version already active). For {@link #reload(String,
+     * RuleSetBuilder.Result)}.
+     */
+    Future<RuleSetBuilder.Result> buildAhead() {
+        RuleFolder snapshot;
+        try {
+            snapshot = RuleFolder.read(folder());
+        } catch (RuntimeException e) {
+            return null;
+        }
+        RuleSet current = active.get();
+        if (current != null && current.version().equals(snapshot.version())) {
+            return null;
+        }
+        return builds.submit(() -> builder.build(snapshot));
+    }
+
+    /** As {@link #reload(String)}, using {@code early} instead of a new build when it was built from the same content. */
+    synchronized LoadAttempt reload(String trigger, RuleSetBuilder.Result early) {
         Instant at = Instant.now();
         long start = System.nanoTime();
         RuleFolder snapshot;
@@ -106,7 +151,7 @@ public class RulesManager {
         try {
             result = earlyFits ? early : builder.build(snapshot);
             if (earlyFits) {
-                trigger += " (built early, " + early.millis() + " ms)";
+                trigger += " (built ahead, " + early.millis() + " ms)";
             }
         } catch (RuntimeException e) {
             // A bug in building must not take the service down: the last good rule set keeps serving.
@@ -124,8 +169,8 @@ public class RulesManager {
         RuleSet previous = active.getAndSet(result.ruleSet());
         if (previous != null) {
             retirer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);
-            LOG.infof("rules: activated %s (was %s) in %d ms %s", snapshot.version(), previous.version(), ms(start),
-                    result.phasesMs());
+            LOG.infof("rules: activated %s (was %s) in %d ms %s, %s", snapshot.version(), previous.version(), took,
+                    result.phasesMs(), trigger);
         }
         return record(new LoadAttempt(LoadAttempt.ACTIVATED, snapshot.version(), at, took, trigger, List.of(),
                 result.phasesMs()));

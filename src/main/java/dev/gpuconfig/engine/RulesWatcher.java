@@ -19,6 +19,8 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -93,17 +95,50 @@ public class RulesWatcher {
                 if (!changed && Objects.equals(now, seen)) {
                     continue;
                 }
-                // settle: keep absorbing events until the folder is quiet for the settle time
-                while (waitForChange(root, settle)) {
-                    // another change inside the window: wait again
-                }
-                seen = fingerprint(root);
-                rules.reload("watch");
+                settleAndLoad(root, settle);
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("rules: watcher error, still watching", e);
             }
+        }
+    }
+
+    /**
+     * Builds the changed content at once, while waiting for the folder to stay quiet for the settle
+     * time, so an edit is served after the longer of the two rather than their sum. A change inside
+     * the window throws the build away and starts over from the new content; the manager activates
+     * the build only if the folder still holds exactly what was built, else it builds again itself.
+     */
+    private void settleAndLoad(Path root, long settle) throws InterruptedException {
+        while (true) {
+            Future<RuleSetBuilder.Result> build = rules.buildAhead();
+            boolean again = false;
+            while (waitForChange(root, settle)) {
+                again = true; // another change inside the window: wait again
+            }
+            if (again) {
+                discard(build);
+                continue;
+            }
+            seen = fingerprint(root);
+            rules.reload("watch", result(build));
+            return;
+        }
+    }
+
+    private static RuleSetBuilder.Result result(Future<RuleSetBuilder.Result> build) throws InterruptedException {
+        try {
+            return build == null ? null : build.get();
+        } catch (ExecutionException e) {
+            return null; // the manager builds (and reports) the folder itself
+        }
+    }
+
+    private static void discard(Future<RuleSetBuilder.Result> build) throws InterruptedException {
+        RuleSetBuilder.Result r = result(build); // waited for, so builds never pile up on two cores
+        if (r != null && r.ok()) {
+            r.ruleSet().dispose();
         }
     }
 

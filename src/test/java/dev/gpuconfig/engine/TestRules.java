@@ -21,6 +21,7 @@ final class TestRules {
                     public long settleMs() { return settleMs; }
                     public long retireSeconds() { return retireSeconds; }
                     public int sessionPool() { return 2; }
+                    public int warmupBuilds() { return 0; }
                 };
             }
 
