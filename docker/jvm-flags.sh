@@ -4,4 +4,4 @@
 # class-loader leak across reloads fails loudly instead of growing). Full tiered compilation is
 # kept: C1 alone (-XX:TieredStopAtLevel=1) gets ready in 3.0 s instead of about 5 s here, but
 # serves a third of the requests per second and rebuilds rules 3-4x slower (docs/performance.md).
-JVM_FLAGS="-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m"
+JVM_FLAGS="-XX:+UseSerialGC -Xms32m -Xmx128m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m"

@@ -34,6 +34,8 @@ import java.util.stream.Stream;
 public class RulesWatcher {
     private static final Logger LOG = Logger.getLogger(RulesWatcher.class);
     private static final long POLL_MS = 1000;
+    /** Quiet time before a build starts ahead of the settle time (see settleAndLoad). */
+    private static final long QUICK_MS = 50;
 
     private final RulesManager rules;
     private final RulesConfig config;
@@ -111,7 +113,11 @@ public class RulesWatcher {
      * the build only if the folder still holds exactly what was built, else it builds again itself.
      */
     private void settleAndLoad(Path root, long settle) throws InterruptedException {
+        long quick = Math.min(QUICK_MS, settle);
         while (true) {
+            while (waitForChange(root, quick)) {
+                // a save often arrives as several writes a few ms apart: build what they end with
+            }
             Future<RuleSetBuilder.Result> build = rules.buildAhead();
             boolean again = false;
             while (waitForChange(root, settle)) {
