@@ -1,0 +1,47 @@
+package dev.gpuconfig.engine;
+
+import dev.gpuconfig.decide.PolicyTestRunner;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher's early build is used only for the folder, pool and content it was built from. */
+class EarlyBuildTest {
+
+    @Test
+    void theEarlyBuildServesTheSameFolderAndNothingElse() {
+        Path dir = RulesCopy.create();
+        EarlyBuild.start(dir, 2, new PolicyTestRunner());
+        RuleSetBuilder.Result r = EarlyBuild.take(dir.resolve("."), 2);
+        assertNotNull(r);
+        assertTrue(r.ok(), () -> r.problems().toString());
+        assertEquals(RuleFolder.read(dir).version(), r.version());
+        assertNull(EarlyBuild.take(dir, 2), "taken once");
+        r.ruleSet().dispose();
+
+        EarlyBuild.start(dir, 2, new PolicyTestRunner());
+        assertNull(EarlyBuild.take(RulesCopy.create(), 2), "another folder");
+        EarlyBuild.start(dir, 2, new PolicyTestRunner());
+        assertNull(EarlyBuild.take(dir, 4), "another pool size");
+    }
+
+    @Test
+    void aFolderChangedDuringTheEarlyBuildIsBuiltAgainAtStartup() throws Exception {
+        Path dir = RulesCopy.create();
+        RulesManager rules = TestRules.manager(TestRules.config(dir, 200, 30));
+        EarlyBuild.start(dir, 2, new PolicyTestRunner());
+        RuleSetBuilder.Result early = EarlyBuild.take(dir, 2);
+        Files.writeString(dir.resolve("settings.properties"), "\n# changed after the early build\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        LoadAttempt a = rules.reload("startup", early);
+        assertEquals(LoadAttempt.ACTIVATED, a.result());
+        assertEquals(RuleFolder.read(dir).version(), rules.active().orElseThrow().version());
+        assertTrue(!a.trigger().contains("built ahead"), a.trigger());
+    }
+}
