@@ -37,6 +37,8 @@ public class RulesManager {
     });
 
     private final RulesMetrics metrics;
+    /** Set once the watcher builds an edit: warm-up builds still queued are skipped. */
+    private volatile boolean editSeen;
     /** Builds ahead of activation (see RulesWatcher), one at a time. */
     private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "rules-build");
@@ -78,6 +80,9 @@ public class RulesManager {
     private void warmUp(int times) {
         for (int i = 0; i < times; i++) {
             builds.submit(() -> {
+                if (editSeen) {
+                    return; // a real edit is here: it goes first, and warms the JIT just as well
+                }
                 RuleSetBuilder.Result r = builder.build(RuleFolder.read(folder()));
                 if (r.ok()) {
                     r.ruleSet().dispose();
@@ -125,6 +130,7 @@ public class RulesManager {
         if (current != null && current.version().equals(snapshot.version())) {
             return null;
         }
+        editSeen = true;
         return builds.submit(() -> builder.build(snapshot));
     }
 
