@@ -96,15 +96,15 @@ class PolicyAuthoringTest {
                 """);
         RuleSetBuilder.Result r = new RuleSetBuilder(2).build(RuleFolder.read(dir));
         assertTrue(r.ok(), () -> r.problems().toString());
-        int mvel = 0;
+        int seen = 0;
         for (org.kie.api.definition.KiePackage p : r.ruleSet().kieBase().getKiePackages()) {
             for (org.kie.api.definition.rule.Rule rule : p.getRules()) {
                 String dialect = ((org.drools.base.definitions.rule.impl.RuleImpl) rule).getDialect();
                 assertEquals(rule.getName().startsWith("java:") ? "java" : "mvel", dialect, rule.getName());
-                mvel++;
+                seen++;
             }
         }
-        assertTrue(mvel > 50, "rules seen: " + mvel);
+        assertTrue(seen > 50, "rules seen: " + seen);
         r.ruleSet().dispose();
     }
 
