@@ -26,6 +26,7 @@ public final class RuleSet {
     private final GpuCatalog gpus;
     private final ModelCatalog models;
     private final PolicySettings settings;
+    private volatile boolean disposed;
     /** Answers already given by this rule set: a decision is a pure function of the request and the rules. */
     private final java.util.concurrent.ConcurrentHashMap<Object, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
     // answers and their JSON take about 5 KB per request: 4096 entries stay under 25 MB
@@ -76,12 +77,18 @@ public final class RuleSet {
         return value;
     }
 
+    /** Whether {@link #dispose()} ran: for tests that check no build is left behind. */
+    boolean disposed() {
+        return disposed;
+    }
+
     StatelessKieSession session() {
         return session;
     }
 
     /** Frees the compiled rules once no request uses this set any more. */
     public void dispose() {
+        disposed = true;
         pool.shutdown();
         KieServices.Factory.get().getRepository().removeKieModule(container.getReleaseId());
         container.dispose();

@@ -44,4 +44,16 @@ class EarlyBuildTest {
         assertEquals(RuleFolder.read(dir).version(), rules.active().orElseThrow().version());
         assertTrue(!a.trigger().contains("built ahead"), a.trigger());
     }
+
+    @Test
+    void aBuildOfTheContentAlreadyActiveIsDisposedNotLeaked() {
+        Path dir = RulesCopy.create();
+        RulesManager rules = TestRules.manager(TestRules.config(dir, 200, 30));
+        assertEquals(LoadAttempt.ACTIVATED, rules.reload("startup").result());
+        RuleSetBuilder.Result ahead = new RuleSetBuilder(2, new PolicyTestRunner()).build(RuleFolder.read(dir));
+        assertTrue(ahead.ok(), () -> ahead.problems().toString());
+        assertEquals(LoadAttempt.UNCHANGED, rules.reload("watch", ahead).result());
+        assertTrue(ahead.ruleSet().disposed(), "the unused build still holds its KieModule");
+        assertTrue(!rules.active().orElseThrow().disposed());
+    }
 }
