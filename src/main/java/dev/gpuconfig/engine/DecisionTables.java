@@ -40,7 +40,7 @@ final class DecisionTables {
                 return hit;
             }
         }
-        String drl = mvel(compile(file, bytes));
+        String drl = compile(file, bytes);
         synchronized (CACHE) {
             CACHE.put(key, drl);
         }
@@ -58,17 +58,6 @@ final class DecisionTables {
         InputType type = file.endsWith(".csv") ? InputType.CSV : InputType.XLS;
         return compiler.compile(new ByteArrayInputStream(bytes), type);
     }
-
-    /**
-     * Table actions are one-line inserts and setters: the MVEL dialect runs them without compiling a
-     * Java class per row, which shortens activation. Each rule gets the attribute (a package-wide
-     * dialect would reach the DRL files of the same package too).
-     */
-    static String mvel(String drl) {
-        return RULE_LINE.matcher(drl).replaceAll("$1\n\tdialect \"mvel\"");
-    }
-
-    private static final Pattern RULE_LINE = Pattern.compile("(?m)^(rule \"[^\n]*\")$");
 
     /** The spreadsheet row whose rule holds the given line of the generated DRL, or 0. */
     static int sheetRow(String drl, int drlLine) {

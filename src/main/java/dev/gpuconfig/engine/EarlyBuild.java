@@ -52,9 +52,7 @@ public final class EarlyBuild {
             return null;
         }
         if (!p.folder().equals(folder.toAbsolutePath().normalize()) || p.poolSize() != poolSize) {
-            if (r.ok()) {
-                r.ruleSet().dispose();
-            }
+            r.discard();
             return null;
         }
         return r;

@@ -51,6 +51,13 @@ public final class RuleSetBuilder {
         public boolean ok() {
             return ruleSet != null;
         }
+
+        /** Frees the rule set of a result that will not be activated (nothing to free for a refused build). */
+        public void discard() {
+            if (ok()) {
+                ruleSet.dispose();
+            }
+        }
     }
 
     public static boolean isRuleFile(String f) {
@@ -102,7 +109,7 @@ public final class RuleSetBuilder {
             KieFileSystem kfs = ks.newKieFileSystem();
             ReleaseId releaseId = ks.newReleaseId("dev.gpuconfig.policy", "policy", "1." + BUILDS.incrementAndGet());
             kfs.generateAndWritePomXML(releaseId);
-            kfs.writeKModuleXML(kmodule(ks).toXML());
+            kfs.writeKModuleXML(Descriptor.XML);
             int ruleFiles = 0;
             Map<String, String> tableDrl = new java.util.HashMap<>();
             for (Map.Entry<String, byte[]> e : folder.files().entrySet()) {
@@ -120,11 +127,9 @@ public final class RuleSetBuilder {
                     kfs.write(BASE + e.getKey(), e.getValue());
                 }
             }
-            if (ruleFiles == 0) {
-                problems.add(new RuleProblem(".", 0, "no rule files (*.drl, *.drl.xlsx, *.drl.csv) in the rules folder"));
-            }
             phases.end("tables");
             if (ruleFiles == 0) {
+                problems.add(new RuleProblem(".", 0, "no rule files (*.drl, *.drl.xlsx, *.drl.csv) in the rules folder"));
                 return result(null, problems, folder, start, phases);
             }
             // Compile even when a catalog is broken, so one check reports every problem at once.
@@ -180,6 +185,11 @@ public final class RuleSetBuilder {
         }
     }
 
+    /** The module descriptor is the same for every build: written once, on first use. */
+    private static final class Descriptor {
+        static final String XML = kmodule(KieServices.Factory.get()).toXML();
+    }
+
     private static KieModuleModel kmodule(KieServices ks) {
         KieModuleModel module = ks.newKieModuleModel();
         // Drools 10.2.0 bug #6711: jitted constraints throw NoSuchMethodError after ~20 evaluations.
@@ -220,7 +230,8 @@ public final class RuleSetBuilder {
         String marker = "dev/gpuconfig/policy/";
         int i = path.indexOf(marker);
         String rel = i >= 0 ? path.substring(i + marker.length()) : path;
-        return isDecisionTable(rel.replaceAll("\\.drl$", "")) ? rel.replaceAll("\\.drl$", "") : rel;
+        String table = rel.endsWith(".drl") ? rel.substring(0, rel.length() - ".drl".length()) : rel;
+        return isDecisionTable(table) ? table : rel; // a table's generated DRL is reported as the sheet
     }
 
     private static Result result(RuleSet rs, List<RuleProblem> problems, RuleFolder folder, long start, Phases phases) {

@@ -83,10 +83,7 @@ public class RulesManager {
                 if (editSeen) {
                     return; // a real edit is here: it goes first, and warms the JIT just as well
                 }
-                RuleSetBuilder.Result r = builder.build(RuleFolder.read(folder()));
-                if (r.ok()) {
-                    r.ruleSet().dispose();
-                }
+                builder.build(RuleFolder.read(folder())).discard();
             });
         }
     }
@@ -148,8 +145,8 @@ public class RulesManager {
         RuleSet current = active.get();
         boolean unchanged = current != null && current.version().equals(snapshot.version());
         boolean earlyFits = early != null && !unchanged && early.version().equals(snapshot.version());
-        if (early != null && !earlyFits && early.ok()) {
-            early.ruleSet().dispose(); // the folder changed while it was built, or that content is already active
+        if (early != null && !earlyFits) {
+            early.discard(); // the folder changed while it was built, or that content is already active
         }
         if (unchanged) {
             return record(new LoadAttempt(LoadAttempt.UNCHANGED, snapshot.version(), at, ms(start), trigger, List.of()));

@@ -143,8 +143,8 @@ public class RulesWatcher {
 
     private static void discard(Future<RuleSetBuilder.Result> build) throws InterruptedException {
         RuleSetBuilder.Result r = result(build); // waited for, so builds never pile up on two cores
-        if (r != null && r.ok()) {
-            r.ruleSet().dispose();
+        if (r != null) {
+            r.discard();
         }
     }
 
