@@ -13,7 +13,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
 # The production JVM flags (docker/Dockerfile sets the same), with the class-data-sharing archive
 # bin/train-cds writes beside the jar; BENCH_JAVA_OPTS replaces them.
-opts=${BENCH_JAVA_OPTS:-$(sed -n 's/^ *JVM_FLAGS="\(.*\)".*/\1/p' docker/jvm-flags.sh)}
+. docker/jvm-flags.sh
+opts=${BENCH_JAVA_OPTS:-$JVM_FLAGS}
 if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
   [ -f target/quarkus-app/app-cds.jsa ] && [ target/quarkus-app/app-cds.jsa -nt target/quarkus-app/quarkus-run.jar ] \
     || bin/train-cds target/quarkus-app $opts
