@@ -29,17 +29,21 @@ public class DecisionMetrics {
 
     void decided(DecideResponse a, long nanos) {
         latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        byGpu.computeIfAbsent(a.modalGpu(), g -> Counter.builder("gpu.decisions").tag("gpu", g)
-                .description("decisions by chosen configuration").register(registry)).increment();
+        counter(byGpu, "gpu.decisions", "gpu", a.modalGpu(), "decisions by chosen configuration").increment();
         List<String> fired = a.firedRules();
-        for (String rule : fired) {
-            byRule.computeIfAbsent(rule, r -> Counter.builder("gpu.rule.firings").tag("rule", r)
-                    .description("rule firings by rule").register(registry)).increment();
+        for (int i = 0; i < fired.size(); i++) {
+            counter(byRule, "gpu.rule.firings", "rule", fired.get(i), "rule firings by rule").increment();
         }
     }
 
     void policyError(String rule) {
-        errors.computeIfAbsent(rule, r -> Counter.builder("gpu.policy.errors").tag("rule", r)
-                .description("decisions the policy failed (a rule threw or looped)").register(registry)).increment();
+        counter(errors, "gpu.policy.errors", "rule", rule, "decisions the policy failed (a rule threw or looped)").increment();
+    }
+
+    // A plain get first: computeIfAbsent with a capturing lambda allocated on every request (JFR).
+    private Counter counter(Map<String, Counter> known, String name, String tag, String value, String description) {
+        Counter c = known.get(value);
+        return c != null ? c : known.computeIfAbsent(value,
+                v -> Counter.builder(name).tag(tag, v).description(description).register(registry));
     }
 }

@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * POST /v1/diagnostics, the seed's start-up check: does the decision hold on the device the
@@ -17,6 +19,9 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class DiagnosticsService {
+    // An nvidia-smi name to a Modal GPU name; "L40S" is listed before "L4" and \b keeps them apart.
+    private static final Pattern SMI_GPU = Pattern.compile("\\b(B200|H200|H100|L40S|A10G|L4|T4)\\b");
+
     private static final double MIB_PER_GIB = 1024.0;
     private final DecisionService decisions;
 
@@ -112,11 +117,7 @@ public class DiagnosticsService {
         if (s.contains("A100")) {
             return s.contains("80") ? "A100-80GB" : "A100-40GB";
         }
-        for (String n : List.of("B200", "H200", "H100", "L40S", "A10G", "L4", "T4")) {
-            if (s.matches(".*\\b" + n + "\\b.*")) {
-                return n;
-            }
-        }
-        return null;
+        Matcher m = SMI_GPU.matcher(s);
+        return m.find() ? m.group(1) : null;
     }
 }

@@ -24,7 +24,6 @@ public record ModelName(String id, String owner, String name, List<String> token
                         int quantBits, boolean explicit16Bit, String ggufType, boolean sharded,
                         String unsupportedFormat) {
 
-    private static final Pattern PART = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,95}");
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([bm])");
     private static final Pattern SIZE_BLOOM = Pattern.compile("(\\d+)b(\\d+)");
     private static final Pattern EXPERTS_SIZE = Pattern.compile("(\\d+)x(\\d+(?:\\.\\d+)?)([bm])");
@@ -56,28 +55,42 @@ public record ModelName(String id, String owner, String name, List<String> token
         if (id == null || id.isBlank()) {
             return "model is required";
         }
-        String rest = id;
+        // Runs on every request, before the memo: index arithmetic and a character loop, no regex,
+        // no split, no substrings.
+        int end = id.length();
         int colon = id.indexOf(':');
         if (colon >= 0) {
-            if (!validPart(id.substring(colon + 1))) {
+            if (!validPart(id, colon + 1, end)) {
                 return "the part after ':' must be a GGUF quant type such as Q4_K_M (1-96 characters of [A-Za-z0-9._-])";
             }
-            rest = id.substring(0, colon);
+            end = colon;
         }
-        String[] parts = rest.split("/", -1);
-        if (parts.length > 2) {
+        int slash = id.indexOf('/');
+        if (slash >= 0 && slash < end && id.indexOf('/', slash + 1) >= 0 && id.indexOf('/', slash + 1) < end) {
             return "model must be [owner/]name[:GGUF-QUANT]; it has more than one '/'";
         }
-        for (String p : parts) {
-            if (!validPart(p)) {
-                return "each part of the model id must be 1-96 characters of [A-Za-z0-9._-], not start with '.' or '-', and never hold '..'";
-            }
-        }
-        return null;
+        boolean valid = slash >= 0 && slash < end
+                ? validPart(id, 0, slash) && validPart(id, slash + 1, end)
+                : validPart(id, 0, end);
+        return valid ? null
+                : "each part of the model id must be 1-96 characters of [A-Za-z0-9._-], not start with '.' or '-', and never hold '..'";
     }
 
-    private static boolean validPart(String p) {
-        return PART.matcher(p).matches() && !p.contains("..");
+    /** {@code id[from, to)} is 1-96 of [A-Za-z0-9._-], starts with neither '.' nor '-', holds no "..". */
+    private static boolean validPart(String id, int from, int to) {
+        int n = to - from;
+        if (n < 1 || n > 96 || id.charAt(from) == '.' || id.charAt(from) == '-') {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = id.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+                    || c == '.' && (i == from || id.charAt(i - 1) != '.');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static ModelName parse(String id) {

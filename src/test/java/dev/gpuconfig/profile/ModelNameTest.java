@@ -121,13 +121,15 @@ class ModelNameTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "a/b/c", "/model", "owner/", ".hidden/model", "owner/-model", "owner/mo..del",
-            "owner/mo del", "owner/model:", "owner/model:Q4 K", "owner/m\u00e9del"})
+            "owner/mo del", "owner/model:", "owner/model:Q4 K", "owner/m\u00e9del", "owner/model:Q4:K", "owner/model:x/y",
+            "owner/.model", "owner/model:-Q4", "a/b/c:Q4_K_M", "..", "a..", "owner/model..gguf"})
     void invalidIds(String id) {
         assertNotNull(ModelName.invalidReason(id), id);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"phi-2", "microsoft/phi-2", "bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M", "a/b", "x_y.z/Q-1"})
+    @ValueSource(strings = {"phi-2", "microsoft/phi-2", "bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M", "a/b", "x_y.z/Q-1",
+            "_x/y.", "Qwen/Qwen2.5-0.5B-Instruct", "o/m:q4_0.gguf", "A/B-C_D.E"})
     void validIds(String id) {
         assertNull(ModelName.invalidReason(id), id);
     }
