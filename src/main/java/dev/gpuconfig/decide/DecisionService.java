@@ -100,35 +100,40 @@ public class DecisionService {
     }
 
     /**
-     * Answers a batch on one rule set, in order; an invalid item gets a problem object in its place
-     * and the rest are still answered.
-     */
-    /**
      * Answers a batch on one rule set, in order, as JSON: each answer is the bytes written once per
-     * request and rule set; an invalid item gets a problem object in its place.
+     * request and rule set; an invalid item gets a problem object in its place and the rest are
+     * still answered. The array is assembled once at its exact size (a growing buffer and its final
+     * copy tripled the garbage of a 100-model batch).
      */
     public byte[] decideBatchJson(com.fasterxml.jackson.databind.JsonNode items) {
         checkBatch(items);
         RuleSet rs = ruleSet();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(items.size() * 2048 + 2);
-        out.write('[');
-        int i = 0;
-        for (com.fasterxml.jackson.databind.JsonNode item : items) {
-            if (i++ > 0) {
-                out.write(',');
-            }
+        byte[][] answers = new byte[items.size()][];
+        int size = 2 + Math.max(0, answers.length - 1);
+        for (int i = 0; i < answers.length; i++) {
             byte[] json;
             try {
-                DecideRequest req = RequestReader.fromJson(item);
+                DecideRequest req = RequestReader.fromJson(items.get(i));
                 DecideResponse a = measured(rs, req);
                 json = rs.memo(new JsonKey(req), k -> Json.write(a));
             } catch (DecideException e) {
                 json = Json.write(Problem.of(e));
             }
-            out.writeBytes(json);
+            answers[i] = json;
+            size += json.length;
         }
-        out.write(']');
-        return out.toByteArray();
+        byte[] out = new byte[size];
+        int at = 0;
+        out[at++] = '[';
+        for (int i = 0; i < answers.length; i++) {
+            if (i > 0) {
+                out[at++] = ',';
+            }
+            System.arraycopy(answers[i], 0, out, at, answers[i].length);
+            at += answers[i].length;
+        }
+        out[at] = ']';
+        return out;
     }
 
     private static void checkBatch(com.fasterxml.jackson.databind.JsonNode items) {

@@ -97,6 +97,14 @@ class GpuConfigResourceTest {
     }
 
     @Test
+    void batchOfOneAndEmptyBatchAreArrays() {
+        given().contentType(ContentType.JSON).body("[]").when().post("/v1/gpu-config/batch")
+                .then().statusCode(200).body(is("[]"));
+        given().contentType(ContentType.JSON).body("[{\"model\": \"microsoft/phi-2\"}]").when().post("/v1/gpu-config/batch")
+                .then().statusCode(200).body("$", hasSize(1)).body("[0].model", is("microsoft/phi-2"));
+    }
+
+    @Test
     void batchOfMoreThanAThousandIsRefused() {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < 1001; i++) {
