@@ -66,7 +66,8 @@ public record ModelName(String id, String owner, String name, List<String> token
             end = colon;
         }
         int slash = id.indexOf('/');
-        if (slash >= 0 && slash < end && id.indexOf('/', slash + 1) >= 0 && id.indexOf('/', slash + 1) < end) {
+        int second = slash < 0 ? -1 : id.indexOf('/', slash + 1);
+        if (slash >= 0 && slash < end && second >= 0 && second < end) {
             return "model must be [owner/]name[:GGUF-QUANT]; it has more than one '/'";
         }
         boolean valid = slash >= 0 && slash < end
