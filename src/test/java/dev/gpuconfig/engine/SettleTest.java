@@ -1,6 +1,5 @@
 package dev.gpuconfig.engine;
 
-import dev.gpuconfig.decide.PolicyTestRunner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,7 @@ class SettleTest {
         Path dir = RulesCopy.create();
         RulesConfig config = TestRules.config(dir, 600, 30);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RulesManager rules = new RulesManager(config, new PolicyTestRunner(), new RulesMetrics(registry));
+        RulesManager rules = TestRules.manager(config, registry);
         assertEquals(LoadAttempt.ACTIVATED, rules.reload("startup").result());
         String before = rules.active().orElseThrow().version();
         RulesWatcher watcher = new RulesWatcher(rules, config);

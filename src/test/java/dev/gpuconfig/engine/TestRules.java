@@ -32,6 +32,11 @@ final class TestRules {
     }
 
     static RulesManager manager(RulesConfig config) {
-        return new RulesManager(config, new PolicyTestRunner(), new RulesMetrics(new SimpleMeterRegistry()));
+        return manager(config, new SimpleMeterRegistry());
+    }
+
+    /** With the registry the manager reports its reloads to, for tests that count them. */
+    static RulesManager manager(RulesConfig config, SimpleMeterRegistry registry) {
+        return new RulesManager(config, new PolicyTestRunner(), new RulesMetrics(registry));
     }
 }
