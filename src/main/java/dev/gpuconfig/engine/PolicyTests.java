@@ -56,7 +56,10 @@ public final class PolicyTests {
                 }
                 // Cases are independent decisions on a thread-safe rule set: run on two cores they
                 // shorten the first build of a process, when every decision is still interpreted.
-                List<String> outcomes = rows.parallelStream().map(row -> check(row, decide)).toList();
+                // Drools finds its own services through the context class loader, so a pool thread
+                // must run each case with the caller's (a wrong one fails the first decision).
+                ClassLoader loader = Thread.currentThread().getContextClassLoader();
+                List<String> outcomes = rows.parallelStream().map(row -> withLoader(loader, () -> check(row, decide))).toList();
                 for (int i = 0; i < rows.size(); i++) {
                     if (outcomes.get(i) != null) {
                         CsvTable.Row row = rows.get(i);
@@ -68,6 +71,17 @@ public final class PolicyTests {
             }
         }
         return failures;
+    }
+
+    private static <T> T withLoader(ClassLoader loader, java.util.function.Supplier<T> work) {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(loader);
+        try {
+            return work.get();
+        } finally {
+            t.setContextClassLoader(before);
+        }
     }
 
     private static String check(CsvTable.Row row, Function<Case, Outcome> decide) {
