@@ -5,24 +5,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prometheus metrics of decisions: by GPU, latency, firings by rule, policy errors by rule.
- * Counters are looked up once per name and kept, so a decision costs a few increments.
+ * Counters are looked up once per name and kept, and firings are tallied per list of fired rules
+ * ({@link RuleFirings}), so a decision costs three increments.
  */
 @ApplicationScoped
 public class DecisionMetrics {
     private final MeterRegistry registry;
     private final Timer latency;
     private final Map<String, Counter> byGpu = new ConcurrentHashMap<>();
-    private final Map<String, Counter> byRule = new ConcurrentHashMap<>();
+    private final RuleFirings firings;
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
     public DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.firings = new RuleFirings(registry);
         // count, sum and max only: client-side percentiles would cost more than a memoized decision
         this.latency = Timer.builder("gpu.decision.latency").description("time to decide one request").register(registry);
     }
@@ -30,10 +31,7 @@ public class DecisionMetrics {
     void decided(DecideResponse a, long nanos) {
         latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         counter(byGpu, "gpu.decisions", "gpu", a.modalGpu(), "decisions by chosen configuration").increment();
-        List<String> fired = a.firedRules();
-        for (int i = 0; i < fired.size(); i++) {
-            counter(byRule, "gpu.rule.firings", "rule", fired.get(i), "rule firings by rule").increment();
-        }
+        firings.add(a.firedRules());
     }
 
     void policyError(String rule) {

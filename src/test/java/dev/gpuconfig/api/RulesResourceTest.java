@@ -44,6 +44,23 @@ class RulesResourceTest {
     }
 
     @Test
+    void firingsCountEveryAnsweredDecisionAlsoWhenMemoized() {
+        String rule = "gpu_rule_firings_total{rule=\"size band: small\"";
+        given().queryParam("model", "microsoft/phi-2").when().get("/v1/gpu-config").then().statusCode(200);
+        double before = metric(rule);
+        for (int i = 0; i < 3; i++) {
+            given().queryParam("model", "microsoft/phi-2").when().get("/v1/gpu-config").then().statusCode(200);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(before + 3, metric(rule), 0.0);
+    }
+
+    private static double metric(String prefix) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(prefix + " missing from /q/metrics"));
+    }
+
+    @Test
     void readyOnceRulesAreActive() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"))
                 .body("checks.find { it.name == 'rules' }.data.version", startsWith("sha256:"));
