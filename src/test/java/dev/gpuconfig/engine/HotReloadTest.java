@@ -38,6 +38,22 @@ class HotReloadTest {
     }
 
     private String original;
+    @jakarta.inject.Inject
+    RulesManager rules;
+    @jakarta.inject.Inject
+    RulesConfig config;
+
+    @Test
+    void warmUpBuildsRunOnceRulesAreActiveAndTheServerListens() throws InterruptedException {
+        // started before the server listened they slowed start-up; they must still run (or yield to an edit)
+        int expected = config.rules().warmupBuilds();
+        assertTrue(expected > 0);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (rules.warmUpsSettled() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(expected, rules.warmUpsSettled());
+    }
 
     @BeforeEach
     void remember() {
