@@ -22,6 +22,11 @@ if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
   opts="$opts -XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa"
 fi
 echo "JVM flags: $opts"
+echo "event loops: $QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE (QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE)"
+if curl -s -o /dev/null "localhost:$port/"; then
+  echo "port $port is in use: stop what listens there or set BENCH_PORT" >&2
+  exit 1
+fi
 rules=$(mktemp -d)
 cp -r rules/. "$rules"
 log=$(mktemp)
@@ -51,8 +56,9 @@ run() { # name, connections, wrk args...
   echo "$rps" > "/tmp/bench-$name-$conns"
 }
 # warm up the JIT on the three paths (without the batch one its p99 was the JIT's: 200-250 ms
-# against 25-30 ms once warm)
-wrk -t2 -c16 -d5s -s bench/decide.lua "http://localhost:$port" >/dev/null
+# against 25-30 ms once warm). The decide warm-up runs 20 s at 64 connections: after 5-8 s at 16
+# the C2 compiler still used a third of a core through the measured run (4.3 s of CPU in 12 s).
+wrk -t2 -c64 -d${BENCH_WARMUP_SECS:-20}s -s bench/decide.lua "http://localhost:$port" >/dev/null
 wrk -t2 -c16 -d3s "http://localhost:$port/q/health/live" >/dev/null
 wrk -t2 -c16 -d3s -s bench/batch.lua "http://localhost:$port" >/dev/null
 for c in 16 64; do

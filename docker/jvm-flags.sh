@@ -25,3 +25,11 @@ case "${GPU_JIT:-fast-start}" in
   *) echo "GPU_JIT must be fast-start or throughput, not '$GPU_JIT'" >&2; exit 2 ;;
 esac
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# Vert.x event loops: half the CPUs, at least one (Quarkus's default is twice the CPUs). A decision
+# takes microseconds on its I/O thread, and one loop answers 30,000 a second; the other half stays
+# for rule rebuilds, batches (worker threads), the JIT and GC. With four loops on two cores the
+# loops preempted one another mid-batch, and that was the p99 at 64 connections: 8.5-11.6 ms
+# against 3.8-4.0 ms with one loop, at the same requests per second (docs/performance.md, round 4).
+# Set QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE to match a CPU quota the JVM sees but nproc does not.
+cpus=$(nproc 2>/dev/null || echo 2)
+export QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE="${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-$(( cpus > 1 ? cpus / 2 : 1 ))}"
