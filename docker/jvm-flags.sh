@@ -25,11 +25,17 @@ case "${GPU_JIT:-fast-start}" in
   *) echo "GPU_JIT must be fast-start or throughput, not '$GPU_JIT'" >&2; exit 2 ;;
 esac
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# Vert.x event loops: half the CPUs, at least one (Quarkus's default is twice the CPUs). A decision
-# takes microseconds on its I/O thread, and one loop answers 30,000 a second; the other half stays
-# for rule rebuilds, batches (worker threads), the JIT and GC. With four loops on two cores the
-# loops preempted one another mid-batch, and that was the p99 at 64 connections: 8.5-11.6 ms
-# against 3.8-4.0 ms with one loop, at the same requests per second (docs/performance.md, round 4).
-# Set QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE to match a CPU quota the JVM sees but nproc does not.
+# Vert.x event loops (Quarkus's default is twice the CPUs). A decision takes microseconds on its I/O
+# thread. With the throughput JIT one loop per two CPUs answers 30,000 a second, and the other half
+# stays for rebuilds, batches (worker threads), the JIT and GC: with four loops on two cores they
+# preempted one another mid-batch, and that was the p99 at 64 connections, 8.5-11.6 ms against
+# 3.8-4.0 ms with one loop at the same requests per second. C1-compiled code needs both cores:
+# fast-start runs one loop per CPU (10,300 decisions/s against 7,200 with one loop, p99 alike).
+# Figures in docs/performance.md (round 4). Set QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE to override,
+# for instance to match a CPU quota that the JVM sees but nproc does not.
 cpus=$(nproc 2>/dev/null || echo 2)
-export QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE="${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-$(( cpus > 1 ? cpus / 2 : 1 ))}"
+case "${GPU_JIT:-fast-start}" in
+  throughput) loops=$(( cpus > 1 ? cpus / 2 : 1 )) ;;
+  *) loops=$cpus ;;
+esac
+export QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE="${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-$loops}"
