@@ -10,13 +10,14 @@
 #   the OS every 5 s (compiler arenas peak at start and on rebuilds): about 30 MB less resident.
 #   -XX:TrimNativeHeapInterval needs JDK 17.0.9 or newer.
 # - The JIT, chosen by GPU_JIT:
-#   fast-start (default): C1 only. Ready 2.6-3.0 s after the JVM starts, rules activated
-#     0.37-0.55 s after an edit, 180 MB resident; about 9,000 decisions/s at 64 connections
-#     (p99 12 ms when saturated), 115,000 models/s in batches: far above what deployments and
-#     dashboards ask of one instance.
+#   fast-start (default): C1 only. Ready 2.4-2.8 s after the JVM starts, rules activated
+#     0.33-0.45 s after an edit, 182 MB resident; about 10,000 decisions/s at 64 connections
+#     (p99 11 ms: saturated), 138,000-160,000 models/s in batches: far above what deployments
+#     and dashboards ask of one instance.
 #   throughput: full tiered compilation with doubled compile thresholds (at start the JIT used
-#     more CPU than the rule build it raced with). Ready 3.4-4.2 s, 27,000-30,000 decisions/s at
-#     64 connections (p99 7 ms), 142,000-229,000 models/s in batches, about 210 MB resident.
+#     more CPU than the rule build it raced with). Ready 3.2-4.0 s, 30,000-31,600 decisions/s at
+#     64 connections (p99 3.9-4.2 ms with one event loop, below), 265,000-297,000 models/s in
+#     batches, about 200 MB resident.
 JVM_FLAGS="-XX:+UseSerialGC -Xms48m -Xmn32m -Xmx128m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m \
 -XX:TrimNativeHeapInterval=5000"
 case "${GPU_JIT:-fast-start}" in
