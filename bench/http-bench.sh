@@ -4,7 +4,7 @@
 # GET /q/health/live at 16 and 64 connections (wrk), the batch endpoint in models per second,
 # resident memory under load, and activation latency (write a rules file -> new version served).
 # Usage: bench/http-bench.sh [seconds per run, default 15]. Needs wrk (apt-get install wrk).
-# The JIT profile is the production default; GPU_JIT=throughput measures the other one.
+# The JIT profile is the production default (throughput); GPU_JIT=fast-start measures the other one.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

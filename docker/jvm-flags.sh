@@ -10,17 +10,18 @@
 #   the OS every 5 s (compiler arenas peak at start and on rebuilds): about 30 MB less resident.
 #   -XX:TrimNativeHeapInterval needs JDK 17.0.9 or newer.
 # - The JIT, chosen by GPU_JIT:
-#   fast-start (default): C1 only. Ready 2.4-2.8 s after the JVM starts, rules activated
-#     0.33-0.45 s after an edit, 182 MB resident; about 10,000 decisions/s at 64 connections
-#     (p99 11 ms: saturated), 138,000-160,000 models/s in batches: far above what deployments
-#     and dashboards ask of one instance.
-#   throughput: full tiered compilation with doubled compile thresholds (at start the JIT used
-#     more CPU than the rule build it raced with). Ready 3.2-4.0 s, 30,000-31,600 decisions/s at
-#     64 connections (p99 3.9-4.2 ms with one event loop, below), 265,000-297,000 models/s in
-#     batches, about 200 MB resident.
+#   throughput (default): full tiered compilation with doubled compile thresholds (at start the
+#     JIT used more CPU than the rule build it raced with). Ready 3.2-4.0 s after the JVM starts,
+#     rules activated 0.55-0.73 s after an edit, 30,000-31,600 decisions/s at 64 connections
+#     (p99 3.9-4.2 ms with one event loop, below), 265,000-297,000 models/s in batches, about
+#     200 MB resident. The default because the service sits on the start-up path of deployments
+#     and behind dashboards: its answers under load weigh more than half a second of its own start.
+#   fast-start: C1 only. Ready 2.4-2.8 s, activation 0.33-0.45 s, 182 MB resident; about 10,000
+#     decisions/s at 64 connections (p99 11 ms: saturated), 138,000-160,000 models/s in batches.
+#     For instances that start often (scale to zero) and see light traffic.
 JVM_FLAGS="-XX:+UseSerialGC -Xms48m -Xmn32m -Xmx128m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m \
 -XX:TrimNativeHeapInterval=5000"
-case "${GPU_JIT:-fast-start}" in
+case "${GPU_JIT:-throughput}" in
   fast-start) JVM_FLAGS="$JVM_FLAGS -XX:TieredStopAtLevel=1" ;;
   throughput) JVM_FLAGS="$JVM_FLAGS -XX:CompileThresholdScaling=2" ;;
   *) echo "GPU_JIT must be fast-start or throughput, not '$GPU_JIT'" >&2; exit 2 ;;
@@ -35,8 +36,8 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Figures in docs/performance.md (round 4). Set QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE to override,
 # for instance to match a CPU quota that the JVM sees but nproc does not.
 cpus=$(nproc 2>/dev/null || echo 2)
-case "${GPU_JIT:-fast-start}" in
-  throughput) loops=$(( cpus > 1 ? cpus / 2 : 1 )) ;;
-  *) loops=$cpus ;;
+case "${GPU_JIT:-throughput}" in
+  fast-start) loops=$cpus ;;
+  *) loops=$(( cpus > 1 ? cpus / 2 : 1 )) ;;
 esac
 export QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE="${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-$loops}"

@@ -37,28 +37,29 @@ class JvmFlagsScriptTest {
     }
 
     @Test
-    void fastStartIsTheDefaultWithOneEventLoopPerCpu() throws Exception {
+    void throughputIsTheDefaultWithTheFullJitAndOneEventLoopPerTwoCpus() throws Exception {
         Run r = source(Map.of());
-        assertEquals(0, r.exit(), r.out());
-        String[] parts = r.out().split("\\|");
-        assertTrue(parts[0].contains("-XX:TieredStopAtLevel=1"), r.out());
-        assertEquals(String.valueOf(cpus()), parts[1]);
-        assertEquals("2", parts[2]);
-    }
-
-    @Test
-    void throughputRunsTheFullJitWithOneEventLoopPerTwoCpus() throws Exception {
-        Run r = source(Map.of("GPU_JIT", "throughput"));
         assertEquals(0, r.exit(), r.out());
         String[] parts = r.out().split("\\|");
         assertFalse(parts[0].contains("TieredStopAtLevel"), r.out());
         assertTrue(parts[0].contains("-XX:CompileThresholdScaling=2"), r.out());
         assertEquals(String.valueOf(Math.max(1, cpus() / 2)), parts[1]);
+        assertEquals("2", parts[2]);
+        assertEquals(r.out(), source(Map.of("GPU_JIT", "throughput")).out());
+    }
+
+    @Test
+    void fastStartRunsC1OnlyWithOneEventLoopPerCpu() throws Exception {
+        Run r = source(Map.of("GPU_JIT", "fast-start"));
+        assertEquals(0, r.exit(), r.out());
+        String[] parts = r.out().split("\\|");
+        assertTrue(parts[0].contains("-XX:TieredStopAtLevel=1"), r.out());
+        assertEquals(String.valueOf(cpus()), parts[1]);
     }
 
     @Test
     void anOperatorsEventLoopCountWins() throws Exception {
-        Run r = source(Map.of("GPU_JIT", "throughput", "QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE", "6"));
+        Run r = source(Map.of("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE", "6"));
         assertEquals("6", r.out().split("\\|")[1]);
     }
 
