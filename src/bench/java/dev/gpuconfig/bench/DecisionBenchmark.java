@@ -4,7 +4,12 @@ import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.PolicyTestRunner;
+import dev.gpuconfig.decide.DecisionMetrics;
 import dev.gpuconfig.engine.RuleFolder;
+import dev.gpuconfig.engine.RulesConfig;
+import dev.gpuconfig.engine.RulesManager;
+import dev.gpuconfig.engine.RulesMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.engine.RuleSetBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +32,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * In-process decisions on the shipped policy and on grown ones (catalog rows, 10x the rules):
  * {@code memoized} is what the service does for a request it has answered before under the same
- * rules; {@code evaluated} runs the whole flow (parse, catalog, Drools) every time.
+ * rules; {@code evaluated} runs the whole flow (parse, catalog, Drools) every time; {@code served}
+ * is the decide endpoint's work without HTTP: the active rule set, the memo, the JSON bytes and
+ * the Prometheus metrics.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime})
@@ -44,6 +51,8 @@ public class DecisionBenchmark {
     public int ruleFactor;
 
     private RuleSet rules;
+    private RulesManager manager;
+    private DecisionService service;
     private DecideRequest[] requests;
     private int next;
 
@@ -56,6 +65,11 @@ public class DecisionBenchmark {
             throw new IllegalStateException(r.problems().toString());
         }
         rules = r.ruleSet();
+        manager = new RulesManager(config(dir), new PolicyTestRunner(), new RulesMetrics(new SimpleMeterRegistry()));
+        if (!manager.reload("benchmark").ok()) {
+            throw new IllegalStateException(manager.lastAttempt().errors().toString());
+        }
+        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()));
         requests = new DecideRequest[PolicyFixtures.IDS.length];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = DecideRequest.of(PolicyFixtures.IDS[i]);
@@ -65,6 +79,23 @@ public class DecisionBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         rules.dispose();
+        manager.active().ifPresent(RuleSet::dispose);
+    }
+
+    /** The service's settings on the benchmark's folder: no watching and no warm-up builds. */
+    private static RulesConfig config(Path dir) {
+        RulesConfig.Rules rules = new RulesConfig.Rules() {
+            public String dir() { return dir.toString(); }
+            public boolean watch() { return false; }
+            public long settleMs() { return 300; }
+            public long retireSeconds() { return 30; }
+            public int warmupBuilds() { return 0; }
+            public int sessionPool() { return 4; }
+        };
+        return new RulesConfig() {
+            public Rules rules() { return rules; }
+            public Admin admin() { return java.util.Optional::empty; }
+        };
     }
 
     private DecideRequest nextRequest() {
@@ -75,6 +106,11 @@ public class DecisionBenchmark {
     @Benchmark
     public DecideResponse memoized() {
         return DecisionService.decide(rules, nextRequest());
+    }
+
+    @Benchmark
+    public byte[] served() {
+        return service.decideJson(nextRequest());
     }
 
     @Benchmark
