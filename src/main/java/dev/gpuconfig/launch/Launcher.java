@@ -8,10 +8,11 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
 
 /**
- * The service's entry point: starts building the rules folder, then boots Quarkus. The folder and
- * pool size are read the way the typed configuration reads them from the command line and the
- * environment ({@code -Dgpu.rules.dir}, {@code GPU_RULES_DIR}); when the configuration ends up
- * different (say, set in application.properties) the early build is simply not used.
+ * The service's entry point: starts building the rules folder, sets the event loops when nobody
+ * has ({@link EventLoops}), then boots Quarkus. The folder and pool size are read the way the
+ * typed configuration reads them from the command line and the environment ({@code
+ * -Dgpu.rules.dir}, {@code GPU_RULES_DIR}); when the configuration ends up different (say, set in
+ * application.properties) the early build is simply not used.
  */
 @QuarkusMain
 public final class Launcher {
@@ -28,6 +29,7 @@ public final class Launcher {
         String dir = setting("gpu.rules.dir", "rules");
         int pool = Integer.parseInt(setting("gpu.rules.session-pool", "16"));
         EarlyBuild.start(Path.of(dir), pool, new PolicyTestRunner());
+        EventLoops.setDefault();
         Quarkus.run(args);
     }
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docker/jvm-flags.sh, which the image's entrypoint and the HTTP benchmark source: the JIT profile
- * and the event loops it sets, run by the POSIX shell the image uses.
+ * it sets, run by the POSIX shell the image uses.
  */
 class JvmFlagsScriptTest {
 
@@ -21,9 +21,9 @@ class JvmFlagsScriptTest {
 
     private static Run source(Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("sh", "-c",
-                ". docker/jvm-flags.sh && echo \"$JVM_FLAGS|$QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE|$MALLOC_ARENA_MAX\"");
+                ". docker/jvm-flags.sh && echo \"$JVM_FLAGS|$MALLOC_ARENA_MAX\"");
         pb.environment().remove("GPU_JIT");
-        pb.environment().remove("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE");
+        pb.environment().remove("MALLOC_ARENA_MAX");
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -31,36 +31,27 @@ class JvmFlagsScriptTest {
         return new Run(p.waitFor(), out);
     }
 
-    private static int cpus() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("nproc").start();
-        return Integer.parseInt(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
-    }
-
     @Test
-    void throughputIsTheDefaultWithTheFullJitAndOneEventLoopPerTwoCpus() throws Exception {
+    void throughputIsTheDefaultWithTheFullJit() throws Exception {
         Run r = source(Map.of());
         assertEquals(0, r.exit(), r.out());
         String[] parts = r.out().split("\\|");
         assertFalse(parts[0].contains("TieredStopAtLevel"), r.out());
         assertTrue(parts[0].contains("-XX:CompileThresholdScaling=2"), r.out());
-        assertEquals(String.valueOf(Math.max(1, cpus() / 2)), parts[1]);
-        assertEquals("2", parts[2]);
+        assertEquals("2", parts[1]);
         assertEquals(r.out(), source(Map.of("GPU_JIT", "throughput")).out());
     }
 
     @Test
-    void fastStartRunsC1OnlyWithOneEventLoopPerCpu() throws Exception {
+    void fastStartRunsC1Only() throws Exception {
         Run r = source(Map.of("GPU_JIT", "fast-start"));
         assertEquals(0, r.exit(), r.out());
-        String[] parts = r.out().split("\\|");
-        assertTrue(parts[0].contains("-XX:TieredStopAtLevel=1"), r.out());
-        assertEquals(String.valueOf(cpus()), parts[1]);
+        assertTrue(r.out().split("\\|")[0].contains("-XX:TieredStopAtLevel=1"), r.out());
     }
 
     @Test
-    void anOperatorsEventLoopCountWins() throws Exception {
-        Run r = source(Map.of("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE", "6"));
-        assertEquals("6", r.out().split("\\|")[1]);
+    void anOperatorsMallocArenaLimitWins() throws Exception {
+        assertEquals("4", source(Map.of("MALLOC_ARENA_MAX", "4")).out().split("\\|")[1]);
     }
 
     @Test
