@@ -22,7 +22,7 @@ if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
   opts="$opts -XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa"
 fi
 echo "JVM flags: $opts"
-echo "event loops: ${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-the service's default (launch/EventLoops.java)}"
+echo "event loops: ${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-set by the service, see launch/EventLoops.java}"
 if curl -s -o /dev/null "localhost:$port/"; then
   echo "port $port is in use: stop what listens there or set BENCH_PORT" >&2
   exit 1

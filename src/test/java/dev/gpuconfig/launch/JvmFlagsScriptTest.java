@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docker/jvm-flags.sh, which the image's entrypoint and the HTTP benchmark source: the JIT profile
- * it sets, run by the POSIX shell the image uses.
+ * it sets, run by the POSIX shell the image uses; and that every shipped script parses.
  */
 class JvmFlagsScriptTest {
 
@@ -52,6 +52,17 @@ class JvmFlagsScriptTest {
     @Test
     void anOperatorsMallocArenaLimitWins() throws Exception {
         assertEquals("4", source(Map.of("MALLOC_ARENA_MAX", "4")).out().split("\\|")[1]);
+    }
+
+    @Test
+    void theShippedScriptsParse() throws Exception {
+        // a quoting slip in a script shows only when someone runs it: bash -n reads without running
+        for (String script : new String[]{"bench/http-bench.sh", "bin/train-cds", "bin/check-rules", "docker/entrypoint.sh",
+                "docker/jvm-flags.sh"}) {
+            Process p = new ProcessBuilder("bash", "-n", script).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), script + ": " + out);
+        }
     }
 
     @Test
