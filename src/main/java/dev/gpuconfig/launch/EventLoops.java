@@ -44,7 +44,7 @@ final class EventLoops {
             String level = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .getVMOption("TieredStopAtLevel").getValue();
             return Integer.parseInt(level) < 4;
-        } catch (RuntimeException e) { // not HotSpot: assume the full JIT
+        } catch (RuntimeException | LinkageError e) { // not HotSpot, or no jdk.management: assume the full JIT
             return false;
         }
     }
