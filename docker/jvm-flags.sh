@@ -12,10 +12,10 @@
 # - The JIT, chosen by GPU_JIT:
 #   throughput (default): full tiered compilation with doubled compile thresholds (at start the
 #     JIT used more CPU than the rule build it raced with). Ready 3.2-4.0 s after the JVM starts,
-#     rules activated 0.55-0.73 s after an edit, 30,000-31,600 decisions/s at 64 connections
-#     (p99 3.9-4.2 ms with one event loop: the service runs one per two CPUs with the full JIT and
-#     one per CPU with C1 only, see src/main/java/dev/gpuconfig/launch/EventLoops.java), 265,000-297,000 models/s in batches, about
-#     200 MB resident. The default because the service sits on the start-up path of deployments
+#     rules activated 0.53-0.73 s after an edit, 30,000-32,300 decisions/s at 64 connections
+#     (p99 3.8-4.2 ms with one event loop: the service runs one per two CPUs with the full JIT
+#     and one per CPU with C1 only, see src/main/java/dev/gpuconfig/launch/EventLoops.java),
+#     265,000-297,000 models/s in batches, about 200 MB resident. The default because the service sits on the start-up path of deployments
 #     and behind dashboards: its answers under load weigh more than half a second of its own start.
 #   fast-start: C1 only. Ready 2.4-2.8 s, activation 0.33-0.45 s, 182 MB resident; about 10,000
 #     decisions/s at 64 connections (p99 11 ms: saturated), 138,000-160,000 models/s in batches.
