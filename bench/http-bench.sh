@@ -11,15 +11,15 @@ cd "$top"
 secs=${1:-15}
 port=${BENCH_PORT:-18080}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
+jar=target/gpu-config-service-runner.jar
+[ -f $jar ] || ./mvnw -q -B package -DskipTests
 # The production JVM flags (docker/Dockerfile sets the same), with the class-data-sharing archive
 # bin/train-cds writes beside the jar; BENCH_JAVA_OPTS replaces them.
 . docker/jvm-flags.sh
 opts=${BENCH_JAVA_OPTS:-$JVM_FLAGS}
 if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
-  [ -f target/quarkus-app/app-cds.jsa ] && [ target/quarkus-app/app-cds.jsa -nt target/quarkus-app/quarkus-run.jar ] \
-    || bin/train-cds target/quarkus-app $opts
-  opts="$opts -XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa"
+  [ -f target/app-cds.jsa ] && [ target/app-cds.jsa -nt $jar ] || bin/train-cds $jar $opts
+  opts="$opts -XX:SharedArchiveFile=target/app-cds.jsa"
 fi
 echo "JVM flags: $opts"
 echo "event loops: ${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-set by the service, see launch/EventLoops.java}"
@@ -32,7 +32,7 @@ cp -r rules/. "$rules"
 log=$(mktemp)
 start=$(date +%s%N)
 GPU_RULES_DIR="$rules" GPU_RULES_SETTLE_MS=200 QUARKUS_HTTP_PORT=$port \
-  java $opts -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+  java $opts -jar $jar >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$rules"' EXIT
 until curl -fs "localhost:$port/q/health/ready" >/dev/null 2>&1; do

@@ -4,7 +4,7 @@
 set -e
 if [ "${1:-}" = "check" ]; then
   exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-    -cp "/deployments/app/*:/deployments/lib/boot/*:/deployments/lib/main/*" \
+    -cp /deployments/gpu-config-service.jar \
     dev.gpuconfig.check.PolicyCheck "${2:-/deployments/rules}"
 fi
 . /deployments/jvm-flags.sh
@@ -12,4 +12,4 @@ fi
 # used when present (a JVM that cannot use it warns once and starts normally).
 cds=""
 [ -f /deployments/app-cds.jsa ] && cds="-XX:SharedArchiveFile=/deployments/app-cds.jsa"
-exec java ${JAVA_OPTS:-$JVM_FLAGS} $cds -jar /deployments/quarkus-run.jar "$@"
+exec java ${JAVA_OPTS:-$JVM_FLAGS} $cds -jar /deployments/gpu-config-service.jar "$@"

@@ -32,12 +32,14 @@ public class GpuConfigResource {
         return service.decideJson(RequestReader.fromJson(body));
     }
 
+    // Its own method name, because the OpenAPI document names operations after methods and an
+    // operation id must be unique there.
     @GET
     @NonBlocking
-    public byte[] decide(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
-                                 @QueryParam("paramsBillions") String paramsBillions,
-                                 @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
-                                 @QueryParam("gpu") String gpu) {
+    public byte[] decideByQuery(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
+                                @QueryParam("paramsBillions") String paramsBillions,
+                                @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
+                                @QueryParam("gpu") String gpu) {
         return service.decideJson(RequestReader.fromQuery(model, contextLength, paramsBillions, quantization, sharded, gpu));
     }
 
