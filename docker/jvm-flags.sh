@@ -11,14 +11,14 @@
 #   -XX:TrimNativeHeapInterval needs JDK 17.0.9 or newer.
 # - The JIT, chosen by GPU_JIT:
 #   throughput (default): full tiered compilation with doubled compile thresholds (at start the
-#     JIT used more CPU than the rule build it raced with). Ready 2.5-2.8 s after the JVM starts
-#     (with the class-data-sharing archive of bin/train-cds), rules activated 0.5-0.7 s after an
-#     edit, 30,000-33,000 decisions/s at 64 connections (p99 3.8-4.4 ms with one event loop: the
-#     service runs one per two CPUs with the full JIT and one per CPU with C1 only, see
-#     src/main/java/dev/gpuconfig/launch/EventLoops.java), 265,000-297,000 models/s in batches,
-#     about 200 MB resident. The default because the service sits on the start-up path of
+#     JIT used more CPU than the rule build it raced with). Ready 2.5-3.2 s after the JVM starts
+#     (median 2.9 s, with the class-data-sharing archive of bin/train-cds), rules activated
+#     0.5-0.7 s after an edit, 30,000-33,000 decisions/s at 64 connections (p99 3.7-4.4 ms with
+#     one event loop: the service runs one per two CPUs with the full JIT and one per CPU with C1
+#     only, see src/main/java/dev/gpuconfig/launch/EventLoops.java), 265,000-297,000 models/s in
+#     batches, about 200 MB resident. The default because the service sits on the start-up path of
 #     deployments and behind dashboards, where its answers under load count most.
-#   fast-start: C1 only. Ready 1.8-2.0 s, activation 0.33-0.45 s, 182 MB resident; about 10,000
+#   fast-start: C1 only. Ready 1.8-2.3 s, activation 0.33-0.45 s, 182 MB resident; about 10,000
 #     decisions/s at 64 connections (p99 11 ms: saturated), 138,000-160,000 models/s in batches.
 #     For instances that start often (scale to zero) and see light traffic.
 JVM_FLAGS="-XX:+UseSerialGC -Xms48m -Xmn32m -Xmx128m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m \
