@@ -1,8 +1,6 @@
 package dev.gpuconfig.bench;
 
-import dev.gpuconfig.decide.PolicyTestRunner;
-import dev.gpuconfig.engine.RuleFolder;
-import dev.gpuconfig.engine.RuleSetBuilder;
+import dev.gpuconfig.engine.RuleSet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,15 +41,15 @@ public class ActivationBenchmark {
     public void setUp() throws Exception {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         dir = PolicyFixtures.folder(catalogRows, ruleFactor);
+        RuleSet grown = PolicyFixtures.build(dir);
+        PolicyFixtures.checkGrown(grown, ruleFactor);
+        grown.dispose();
     }
 
     @Benchmark
     public Object activate() {
-        RuleSetBuilder.Result r = new RuleSetBuilder(4, new PolicyTestRunner()).build(RuleFolder.read(dir));
-        if (!r.ok()) {
-            throw new IllegalStateException(r.problems().toString());
-        }
-        r.ruleSet().dispose();
+        RuleSet r = PolicyFixtures.build(dir);
+        r.dispose();
         return r;
     }
 }

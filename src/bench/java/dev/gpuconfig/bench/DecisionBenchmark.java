@@ -5,9 +5,7 @@ import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionMetrics;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.PolicyTestRunner;
-import dev.gpuconfig.engine.RuleFolder;
 import dev.gpuconfig.engine.RuleSet;
-import dev.gpuconfig.engine.RuleSetBuilder;
 import dev.gpuconfig.engine.RulesConfig;
 import dev.gpuconfig.engine.RulesManager;
 import dev.gpuconfig.engine.RulesMetrics;
@@ -60,11 +58,8 @@ public class DecisionBenchmark {
     public void setUp() throws Exception {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         Path dir = PolicyFixtures.folder(catalogRows, ruleFactor);
-        RuleSetBuilder.Result r = new RuleSetBuilder(4, new PolicyTestRunner()).build(RuleFolder.read(dir));
-        if (!r.ok()) {
-            throw new IllegalStateException(r.problems().toString());
-        }
-        rules = r.ruleSet();
+        rules = PolicyFixtures.build(dir);
+        PolicyFixtures.checkGrown(rules, ruleFactor);
         manager = new RulesManager(config(dir), new PolicyTestRunner(), new RulesMetrics(new SimpleMeterRegistry()));
         if (!manager.reload("benchmark").ok()) {
             throw new IllegalStateException(manager.lastAttempt().errors().toString());
