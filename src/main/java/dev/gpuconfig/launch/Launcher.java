@@ -20,17 +20,30 @@ public final class Launcher {
     }
 
     public static void main(String... args) {
-        // Logging must be set up on this thread before the build thread logs anything: initialized
-        // from two threads at once, java.util.logging and the JBoss log manager deadlock (seen here:
-        // one start in about eight hung before Quarkus printed a line).
-        java.util.logging.LogManager.getLogManager();
-        org.jboss.logging.Logger.getLogger(Launcher.class);
-        org.slf4j.LoggerFactory.getLogger(Launcher.class);
+        setUpLogging();
         String dir = setting("gpu.rules.dir", "rules");
         int pool = Integer.parseInt(setting("gpu.rules.session-pool", "16"));
         EarlyBuild.start(Path.of(dir), pool, new PolicyTestRunner());
         EventLoops.setDefault();
         Quarkus.run(args);
+    }
+
+    /**
+     * Logging must be set up on this thread before the build thread logs anything: initialized
+     * from two threads at once, java.util.logging and the JBoss log manager deadlock (seen here:
+     * one start in about eight hung before Quarkus printed a line). The JBoss log manager must be
+     * java.util.logging's before anything asks for it: the runnable jar starts this class directly,
+     * with no Quarkus launcher to set it first, and java.util.logging keeps the first manager it
+     * makes (its own, which ignores Quarkus's log settings; JBoss Logging then also went through
+     * Log4j 2, probed for 70 ms).
+     */
+    static void setUpLogging() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        }
+        java.util.logging.LogManager.getLogManager();
+        org.jboss.logging.Logger.getLogger(Launcher.class);
+        org.slf4j.LoggerFactory.getLogger(Launcher.class);
     }
 
     private static String setting(String key, String fallback) {
