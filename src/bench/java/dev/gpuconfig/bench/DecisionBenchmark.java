@@ -85,6 +85,7 @@ public class DecisionBenchmark {
             public long settleMs() { return 300; }
             public long retireSeconds() { return 30; }
             public int warmupBuilds() { return 0; }
+            public long warmupDelayMs() { return 0; }
             public int sessionPool() { return 4; }
         };
         return new RulesConfig() {

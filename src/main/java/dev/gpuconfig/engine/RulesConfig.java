@@ -38,6 +38,14 @@ public interface RulesConfig {
         @WithDefault("3")
         int warmupBuilds();
 
+        /**
+         * How long after start the warm-up builds wait: a deployment's first calls come right after
+         * the service is ready, and on two cores the builds doubled their latency.
+         */
+        @WithName("warmup-delay-ms")
+        @WithDefault("5000")
+        long warmupDelayMs();
+
         /** Pooled Drools sessions per rule set: about the number of request threads that decide at once. */
         @WithName("session-pool")
         @WithDefault("16")

@@ -33,8 +33,9 @@ public class RulesManager {
     private final RuleSetBuilder builder;
     private final AtomicReference<RuleSet> active = new AtomicReference<>();
     private final AtomicReference<LoadAttempt> lastAttempt = new AtomicReference<>();
-    private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rules-retire");
+    /** Disposes replaced rule sets once in-flight requests are done, and starts the warm-up builds. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rules-timer");
         t.setDaemon(true);
         return t;
     });
@@ -85,9 +86,12 @@ public class RulesManager {
         passWarmUpGate();
     }
 
+    // Then they wait a few seconds more: a deployment's first calls arrive right after ready, and
+    // sharing two cores with a cold build they took 230-260 ms for the first answer instead of
+    // 90-120 (and 15-55 ms instead of 6-20 for the next few).
     private void passWarmUpGate() {
         if (warmUpGate.decrementAndGet() == 0) {
-            warmUp(config.rules().warmupBuilds());
+            timer.schedule(() -> warmUp(config.rules().warmupBuilds()), config.rules().warmupDelayMs(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -116,7 +120,7 @@ public class RulesManager {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        retirer.shutdownNow();
+        timer.shutdownNow();
         builds.shutdownNow();
     }
 
@@ -199,7 +203,7 @@ public class RulesManager {
         }
         RuleSet previous = active.getAndSet(result.ruleSet());
         if (previous != null) {
-            retirer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);
+            timer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);
             LOG.infof("rules: activated %s (was %s) in %d ms %s, %s", snapshot.version(), previous.version(), took,
                     result.phasesMs(), trigger);
         }

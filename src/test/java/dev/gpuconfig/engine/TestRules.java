@@ -13,6 +13,11 @@ final class TestRules {
     }
 
     static RulesConfig config(Path dir, long settleMs, long retireSeconds) {
+        return config(dir, settleMs, retireSeconds, 0, 0);
+    }
+
+    /** With warm-up builds: how many, and how long after start they wait. */
+    static RulesConfig config(Path dir, long settleMs, long retireSeconds, int warmupBuilds, long warmupDelayMs) {
         return new RulesConfig() {
             public Rules rules() {
                 return new Rules() {
@@ -21,7 +26,8 @@ final class TestRules {
                     public long settleMs() { return settleMs; }
                     public long retireSeconds() { return retireSeconds; }
                     public int sessionPool() { return 2; }
-                    public int warmupBuilds() { return 0; }
+                    public int warmupBuilds() { return warmupBuilds; }
+                    public long warmupDelayMs() { return warmupDelayMs; }
                 };
             }
 
