@@ -1,0 +1,39 @@
+package dev.gpuconfig.decide;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.http.HttpServerStart;
+import io.vertx.core.http.HttpServerOptions;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The JSON warm-up at server start is not a decision: operators' counts and latencies stay as they were. */
+@QuarkusTest
+class JsonWarmUpTest {
+    @Inject
+    DecisionService service;
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void theWarmUpIsNotCountedAsADecision() {
+        double decisions = decisions();
+        long timed = timed();
+        service.warmUpJson(new HttpServerStart(new HttpServerOptions()));
+        service.warmUpJson(new HttpServerStart(new HttpServerOptions()));
+        assertEquals(decisions, decisions(), "gpu_decisions_total moved");
+        assertEquals(timed, timed(), "gpu_decision_latency counted the warm-up");
+    }
+
+    private double decisions() {
+        return registry.find("gpu.decisions").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private long timed() {
+        return registry.find("gpu.decision.latency").timers().stream().mapToLong(Timer::count).sum();
+    }
+}
