@@ -41,18 +41,6 @@ public class DecisionService {
                 "no valid rule set has been activated yet; see GET /v1/rules for why"));
     }
 
-    private DecideResponse measured(RuleSet rs, DecideRequest req) {
-        long start = System.nanoTime();
-        try {
-            DecideResponse a = decide(rs, req);
-            metrics.decided(a, System.nanoTime() - start);
-            return a;
-        } catch (PolicyException e) {
-            metrics.policyError(e.rule());
-            throw e;
-        }
-    }
-
     /**
      * Decides on one given rule set, so a batch is answered by one version from start to end; also
      * what policy tests and the check command call on a candidate rule set before it is active.
@@ -63,12 +51,32 @@ public class DecisionService {
 
     /** The decision as JSON bytes, serialized once per request and rule set. */
     public byte[] decideJson(DecideRequest req) {
-        RuleSet rs = ruleSet();
-        DecideResponse a = measured(rs, req);
-        return rs.memo(new JsonKey(req), k -> Json.write(a));
+        return answer(ruleSet(), req).json();
+    }
+
+    /**
+     * One request's answer on {@code rs}, counted in the metrics. The answer and its JSON bytes are
+     * kept together, so a repeated request costs one memo lookup.
+     */
+    private Answer answer(RuleSet rs, DecideRequest req) {
+        long start = System.nanoTime();
+        try {
+            Answer a = rs.memo(new JsonKey(req), k -> Answer.of(decide(rs, k.request())));
+            metrics.decided(a.response(), System.nanoTime() - start);
+            return a;
+        } catch (PolicyException e) {
+            metrics.policyError(e.rule());
+            throw e;
+        }
     }
 
     private record JsonKey(DecideRequest request) {
+    }
+
+    private record Answer(DecideResponse response, byte[] json) {
+        static Answer of(DecideResponse response) {
+            return new Answer(response, Json.write(response));
+        }
     }
 
     /**
@@ -134,9 +142,7 @@ public class DecisionService {
         for (int i = 0; i < answers.length; i++) {
             byte[] json;
             try {
-                DecideRequest req = RequestReader.fromJson(items.get(i));
-                DecideResponse a = measured(rs, req);
-                json = rs.memo(new JsonKey(req), k -> Json.write(a));
+                json = answer(rs, RequestReader.fromJson(items.get(i))).json();
             } catch (DecideException e) {
                 json = Json.write(Problem.of(e));
             }

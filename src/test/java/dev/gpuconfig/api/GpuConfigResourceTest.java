@@ -18,6 +18,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The decide endpoints over real HTTP, on the shipped rules, with every field name of ../shared/api.md. */
 @QuarkusTest
@@ -94,6 +95,19 @@ class GpuConfigResourceTest {
                 .body("[2].status", is(400))
                 .body("[3].model", is("openai/gpt-oss-20b"))
                 .body("[4].status", is(400));
+    }
+
+    @Test
+    void aBatchItemIsTheSameAnswerAsTheSingleRequest() {
+        // single and batch answers share one memo per rule set: in either order, the same bytes
+        String single = given().queryParam("model", "google/gemma-2-9b-it").when().get("/v1/gpu-config")
+                .then().statusCode(200).extract().asString();
+        String batch = given().contentType(ContentType.JSON)
+                .body("[{\"model\": \"google/gemma-2-9b-it\"}, {\"model\": \"mistralai/Mistral-7B-Instruct-v0.3\"}]")
+                .when().post("/v1/gpu-config/batch").then().statusCode(200).extract().asString();
+        String later = given().contentType(ContentType.JSON).body("{\"model\": \"mistralai/Mistral-7B-Instruct-v0.3\"}")
+                .when().post("/v1/gpu-config").then().statusCode(200).extract().asString();
+        assertEquals("[" + single + "," + later + "]", batch);
     }
 
     @Test
