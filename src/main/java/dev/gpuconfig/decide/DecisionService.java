@@ -28,6 +28,8 @@ import static dev.gpuconfig.profile.MemoryMath.round;
 @ApplicationScoped
 public class DecisionService {
     public static final int MAX_BATCH = 1000;
+    private static final String WARM_UP_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
+    private static final Logger LOG = Logger.getLogger(DecisionService.class);
     private final RulesManager rules;
     private final DecisionMetrics metrics;
 
@@ -93,9 +95,6 @@ public class DecisionService {
             }
         });
     }
-
-    private static final String WARM_UP_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
-    private static final Logger LOG = Logger.getLogger(DecisionService.class);
 
     /** A decision changed by a recovery step (POST /v1/oom); {@code adjustments} may be null. */
     public static DecideResponse decide(RuleSet rs, DecideRequest req, dev.gpuconfig.engine.Adjustments adjustments) {
