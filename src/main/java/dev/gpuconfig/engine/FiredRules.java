@@ -6,7 +6,9 @@ import org.kie.api.event.rule.DefaultAgendaEventListener;
 /**
  * Records the name of every rule that fires into the decision being made on this thread, so
  * answers can say which rules decided (decision-table rows included). A stateless session runs
- * on the caller's thread, which makes a thread-local the cheapest correct link.
+ * on the caller's thread, which makes a thread-local the cheapest correct link. It also bounds a
+ * run: at {@link DecisionEngine#MAX_FIRINGS} firings it halts the session, which ends only this
+ * run (the pool resets the session before it serves the next one).
  */
 final class FiredRules extends DefaultAgendaEventListener {
     private static final ThreadLocal<Decision> CURRENT = new ThreadLocal<>();
@@ -24,6 +26,9 @@ final class FiredRules extends DefaultAgendaEventListener {
         Decision d = CURRENT.get();
         if (d != null) {
             d.getFiredRules().add(event.getMatch().getRule().getName());
+            if (d.getFiredRules().size() >= DecisionEngine.MAX_FIRINGS) {
+                event.getKieRuntime().halt();
+            }
         }
     }
 }

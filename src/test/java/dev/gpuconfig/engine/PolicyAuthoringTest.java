@@ -81,6 +81,31 @@ class PolicyAuthoringTest {
     }
 
     @Test
+    void aLoopStopsOnlyItsOwnRequestAndTheSessionsStayUsable() throws IOException {
+        Path dir = RulesCopy.create();
+        Files.writeString(dir.resolve("loop.drl"), LOOP.replace("$d : Decision( noFit == false )",
+                "dev.gpuconfig.profile.ModelProfile( family matches \"phi.*\" )\n    $d : Decision( noFit == false )"));
+        try (var s = Files.list(dir.resolve("tests"))) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+        RuleSetBuilder.Result r = build(dir);
+        assertTrue(r.ok(), () -> r.problems().toString());
+        // more rounds than the pool holds sessions: each pooled session has been stopped by a loop
+        for (int round = 0; round < 4; round++) {
+            // the three-argument decide evaluates every time: no answer comes from the memo
+            PolicyException e = assertThrows(PolicyException.class,
+                    () -> DecisionService.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2"), null), "round " + round);
+            assertEquals("loop: bump the context", e.rule());
+            DecideResponse ok = DecisionService.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct"), null);
+            assertEquals("T4", ok.gpu(), "round " + round);
+            assertTrue(ok.firedRules().contains("engine: core arguments"), ok.firedRules().toString());
+        }
+        r.ruleSet().dispose();
+    }
+
+    @Test
     void rulesAreMvelUnlessTheyAskForJava() throws IOException {
         Path dir = RulesCopy.create();
         Files.writeString(dir.resolve("java-rule.drl"), """
