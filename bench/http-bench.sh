@@ -15,7 +15,7 @@ jar=target/gpu-config-service-runner.jar
 [ -f $jar ] || ./mvnw -q -B package -DskipTests
 # The production JVM flags (docker/Dockerfile sets the same), with the class-data-sharing archive
 # bin/train-cds writes beside the jar; BENCH_JAVA_OPTS replaces them.
-. docker/jvm-flags.sh
+JVM_FLAGS_DIR=docker . docker/jvm-flags.sh
 opts=${BENCH_JAVA_OPTS:-$JVM_FLAGS}
 if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
   [ -f target/app-cds.jsa ] && [ target/app-cds.jsa -nt $jar ] || bin/train-cds $jar $opts

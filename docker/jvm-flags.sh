@@ -11,7 +11,12 @@
 #   -XX:TrimNativeHeapInterval needs JDK 17.0.9 or newer.
 # - The JIT, chosen by GPU_JIT:
 #   throughput (default): full tiered compilation with doubled compile thresholds (at start the
-#     JIT used more CPU than the rule build it raced with). Ready 2.5-3.2 s after the JVM starts
+#     JIT used more CPU than the rule build it raced with), and no C2 for the code that only runs
+#     while rules compile or the service boots (jit-directives.json: the DRL parser, the rule
+#     compiler, MVEL's parser, class spinning, the zip file system, configuration): C1 code is
+#     fast enough there, and without C2 on it a start uses about 0.4 s less CPU and is ready
+#     about 0.2 s sooner (docs/performance.md, round 6). The directives file sits beside this one: /deployments in the
+#     image; a checkout sets JVM_FLAGS_DIR=docker. Ready 2.5-3.2 s after the JVM starts
 #     (median 2.9 s, with the class-data-sharing archive of bin/train-cds), rules activated
 #     0.5-0.7 s after an edit, 30,000-33,000 decisions/s at 64 connections (p99 3.7-4.4 ms with
 #     one event loop: the service runs one per two CPUs with the full JIT and one per CPU with C1
@@ -25,7 +30,15 @@ JVM_FLAGS="-XX:+UseSerialGC -Xms48m -Xmn32m -Xmx128m -Xss512k -XX:ReservedCodeCa
 -XX:TrimNativeHeapInterval=5000"
 case "${GPU_JIT:-throughput}" in
   fast-start) JVM_FLAGS="$JVM_FLAGS -XX:TieredStopAtLevel=1" ;;
-  throughput) JVM_FLAGS="$JVM_FLAGS -XX:CompileThresholdScaling=2" ;;
+  throughput)
+    JVM_FLAGS="$JVM_FLAGS -XX:CompileThresholdScaling=2"
+    # a directives file the JVM cannot read stops it before main, so a missing one is left out
+    directives="${JVM_FLAGS_DIR:-/deployments}/jit-directives.json"
+    if [ -f "$directives" ]; then
+      JVM_FLAGS="$JVM_FLAGS -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$directives"
+    else
+      echo "jvm-flags.sh: no $directives, starting without it (set JVM_FLAGS_DIR to its folder)" >&2
+    fi ;;
   *) echo "GPU_JIT must be fast-start or throughput, not '$GPU_JIT'" >&2; exit 2 ;;
 esac
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"

@@ -43,6 +43,26 @@ class JvmFlagsScriptTest {
     }
 
     @Test
+    void theCompilerDirectivesAreShippedAndThisJvmTakesEveryFlag() throws Exception {
+        // a directives file the JVM cannot read or parse stops it before main: "Could not load file"
+        Run missing = source(Map.of("JVM_FLAGS_DIR", "no-such-folder"));
+        assertEquals(0, missing.exit(), missing.out());
+        assertFalse(missing.out().contains("CompilerDirectivesFile"), missing.out());
+        assertTrue(missing.out().contains("no no-such-folder/jit-directives.json, starting without it"), missing.out());
+        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of("docker/Dockerfile"))
+                .contains("docker/jit-directives.json /deployments/"), "the image copies the directives beside jvm-flags.sh");
+        String flags = source(Map.of("JVM_FLAGS_DIR", "docker")).out().split("\\|")[0];
+        assertTrue(flags.contains("-XX:CompilerDirectivesFile=docker/jit-directives.json"), flags);
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.util.List.of(flags.trim().split("\\s+")));
+        cmd.add("-version");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + "\n" + out);
+    }
+
+    @Test
     void fastStartRunsC1Only() throws Exception {
         Run r = source(Map.of("GPU_JIT", "fast-start"));
         assertEquals(0, r.exit(), r.out());
