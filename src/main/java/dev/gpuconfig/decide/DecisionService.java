@@ -18,6 +18,7 @@ import org.kie.api.runtime.rule.ConsequenceException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import static dev.gpuconfig.profile.MemoryMath.round;
 
@@ -82,18 +83,24 @@ public class DecisionService {
     }
 
     /**
-     * Builds Jackson's serializers for an answer as the server starts listening, off any request:
-     * the first decision after start spent 60% of its 100 ms there. Neither counted in the metrics
-     * nor kept as JSON; a failure only means the first request builds them.
+     * Builds Jackson's serializers for an answer once the server listens and a rule set is active
+     * (at start-up the rules may be activated after the server listens), off any request: the first
+     * decision after start spent 60% of its 100 ms there. Neither counted in the metrics nor kept as
+     * JSON; a failure only means the first request builds them.
      */
     void warmUpJson(@ObservesAsync HttpServerStart event) {
-        rules.active().ifPresent(rs -> {
+        warmUpJsonOnceActive();
+    }
+
+    /** The warm-up of {@link #warmUpJson}, run when the first rule set is active; for tests to wait on. */
+    CompletionStage<Void> warmUpJsonOnceActive() {
+        return rules.firstActive().thenAcceptAsync(first -> rules.active().ifPresent(rs -> {
             try {
                 Json.write(decide(rs, DecideRequest.of(WARM_UP_MODEL)));
             } catch (RuntimeException e) {
                 LOG.debugf(e, "JSON warm-up on %s failed", WARM_UP_MODEL);
             }
-        });
+        }));
     }
 
     /** A decision changed by a recovery step (POST /v1/oom); {@code adjustments} may be null. */

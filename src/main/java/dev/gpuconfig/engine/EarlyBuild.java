@@ -35,6 +35,11 @@ public final class EarlyBuild {
         pending = new Pending(dir, poolSize, result);
     }
 
+    /** Whether a build was started and not yet taken: the launcher's start-up, not tests or dev mode. */
+    static boolean started() {
+        return pending != null;
+    }
+
     /**
      * The early result for this folder and pool size, waiting for it to finish; null when none was
      * started, it failed, or it was built for something else (a mismatch is disposed here).

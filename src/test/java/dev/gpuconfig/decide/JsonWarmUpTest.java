@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.http.HttpServerStart;
-import io.vertx.core.http.HttpServerOptions;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +21,8 @@ class JsonWarmUpTest {
     void theWarmUpIsNotCountedAsADecision() {
         double decisions = decisions();
         long timed = timed();
-        service.warmUpJson(new HttpServerStart(new HttpServerOptions()));
-        service.warmUpJson(new HttpServerStart(new HttpServerOptions()));
+        service.warmUpJsonOnceActive().toCompletableFuture().join();
+        service.warmUpJsonOnceActive().toCompletableFuture().join();
         assertEquals(decisions, decisions(), "gpu_decisions_total moved");
         assertEquals(timed, timed(), "gpu_decision_latency counted the warm-up");
     }
