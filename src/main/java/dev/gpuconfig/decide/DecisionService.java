@@ -94,7 +94,7 @@ public class DecisionService {
 
     /** The warm-up of {@link #warmUpJson}, run when the first rule set is active; for tests to wait on. */
     CompletionStage<Void> warmUpJsonOnceActive() {
-        return rules.firstActive().thenAcceptAsync(first -> rules.active().ifPresent(rs -> {
+        return rules.firstActive().thenRunAsync(() -> rules.active().ifPresent(rs -> {
             try {
                 Json.write(decide(rs, DecideRequest.of(WARM_UP_MODEL)));
             } catch (RuntimeException e) {

@@ -49,8 +49,11 @@ public class RulesManager {
     private final AtomicInteger warmUpGate = new AtomicInteger(2);
     /** Warm-up builds run, or skipped for a real edit. */
     private final AtomicInteger warmUpsSettled = new AtomicInteger();
-    /** Completed by the first activation: what warms up on the first rule set waits for it. */
-    private final CompletableFuture<RuleSet> firstActive = new CompletableFuture<>();
+    /**
+     * Completed by the first activation: what warms up on the first rule set waits for it. It
+     * carries no rule set, so a replaced one is not kept alive by it (with its memo, up to 25 MB).
+     */
+    private final CompletableFuture<Void> firstActive = new CompletableFuture<>();
     /** Builds ahead of activation (see RulesWatcher), one at a time. */
     private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "rules-build");
@@ -157,8 +160,8 @@ public class RulesManager {
         return lastAttempt.get();
     }
 
-    /** The first rule set to be activated, once there is one. */
-    public CompletionStage<RuleSet> firstActive() {
+    /** Completes once a rule set has been activated; {@link #active()} then has one. */
+    public CompletionStage<Void> firstActive() {
         return firstActive;
     }
 
@@ -235,7 +238,7 @@ public class RulesManager {
         LoadAttempt done = record(new LoadAttempt(LoadAttempt.ACTIVATED, snapshot.version(), at, took, trigger, List.of(),
                 result.phasesMs()));
         if (previous == null) {
-            firstActive.complete(result.ruleSet()); // after the attempt is recorded: what waits on it sees both
+            firstActive.complete(null); // after the attempt is recorded: what waits on it sees both
         }
         return done;
     }
