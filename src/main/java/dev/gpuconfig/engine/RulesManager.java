@@ -75,7 +75,13 @@ public class RulesManager {
      */
     void onStart(@Observes StartupEvent event) {
         if (EarlyBuild.started()) {
-            Thread t = new Thread(this::activateAtStartup, "rules-startup");
+            Thread t = new Thread(() -> {
+                try {
+                    activateAtStartup();
+                } catch (RuntimeException | Error e) { // not ready, and the log says why; an edit can still activate
+                    LOG.error("rules: start-up activation failed", e);
+                }
+            }, "rules-startup");
             t.setDaemon(true);
             t.start();
         } else {
