@@ -31,6 +31,15 @@ class PolicyAuthoringTest {
         return new RuleSetBuilder(2, new PolicyTestRunner()).build(RuleFolder.read(dir));
     }
 
+    /** Removes the folder's policy tests, for a rule the tests would have caught before activation. */
+    private static void deletePolicyTests(Path dir) throws IOException {
+        try (var s = Files.list(dir.resolve("tests"))) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     @Test
     void theReadmesPinModelRecipeWorksAsWritten() throws IOException {
         String readme = Files.readString(Path.of("rules/README.md"));
@@ -66,11 +75,7 @@ class PolicyAuthoringTest {
     void aLoopingRuleThatSlipsThroughFailsOneRequestNamingTheRule() throws IOException {
         Path dir = RulesCopy.create();
         Files.writeString(dir.resolve("loop.drl"), LOOP);
-        try (var s = Files.list(dir.resolve("tests"))) {
-            for (Path p : s.toList()) {
-                Files.delete(p);
-            }
-        }
+        deletePolicyTests(dir);
         RuleSetBuilder.Result r = build(dir);
         assertTrue(r.ok(), () -> r.problems().toString());
         PolicyException e = assertThrows(PolicyException.class,
@@ -85,11 +90,7 @@ class PolicyAuthoringTest {
         Path dir = RulesCopy.create();
         Files.writeString(dir.resolve("loop.drl"), LOOP.replace("$d : Decision( noFit == false )",
                 "dev.gpuconfig.profile.ModelProfile( family matches \"phi.*\" )\n    $d : Decision( noFit == false )"));
-        try (var s = Files.list(dir.resolve("tests"))) {
-            for (Path p : s.toList()) {
-                Files.delete(p);
-            }
-        }
+        deletePolicyTests(dir);
         RuleSetBuilder.Result r = build(dir);
         assertTrue(r.ok(), () -> r.problems().toString());
         // more rounds than the pool holds sessions: each pooled session has been stopped by a loop
