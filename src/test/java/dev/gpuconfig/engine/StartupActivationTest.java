@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Start-up with the launcher's early build does not hold the framework's start: the rules are
- * activated on the rules manager's build thread and readiness says DOWN until they are. Without an early
- * build (tests, dev mode) they are active before the start returns.
+ * activated on the rules manager's build thread and readiness says DOWN until they are. Without
+ * an early build (tests, dev mode) they are active before the start returns.
  */
 class StartupActivationTest {
 
