@@ -36,7 +36,7 @@ final class PolicyFixtures {
      * changing answers; the two .xlsx tables are not copied, hence more copies than the factor).
      */
     static Path folder(int extraRows, int ruleFactor) throws IOException {
-        Path dir = Files.createTempDirectory("bench-rules");
+        Path dir = dev.gpuconfig.engine.RulesCopy.tempDir("bench-rules");
         dev.gpuconfig.engine.RulesCopy.copy(Path.of(System.getProperty("rules.dir", "rules")), dir);
         if (extraRows > 0) {
             StringBuilder sb = new StringBuilder(Files.readString(dir.resolve("catalog/models.csv")));

@@ -19,7 +19,7 @@ class ConfigMapSwapTest {
 
     @Test
     void theDataLinkSwapIsFollowed() throws Exception {
-        Path mount = Files.createTempDirectory("configmap");
+        Path mount = RulesCopy.tempDir("configmap");
         Path v1 = mount.resolve("..2026_11_26_v1");
         Files.createDirectories(v1);
         RulesCopy.copy(Path.of("rules"), v1);

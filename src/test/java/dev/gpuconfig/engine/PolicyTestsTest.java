@@ -22,7 +22,7 @@ class PolicyTestsTest {
 
     @Test
     void everyCaseRunsWithTheCallersContextClassLoaderAndFailuresKeepRowOrder() throws Exception {
-        Path dir = Files.createTempDirectory("policy-tests");
+        Path dir = RulesCopy.tempDir("policy-tests");
         StringBuilder csv = new StringBuilder("model,gpu\n");
         for (int i = 0; i < 64; i++) {
             csv.append("org/model-").append(i).append(",T4\n");

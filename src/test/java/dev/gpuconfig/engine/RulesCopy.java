@@ -5,21 +5,50 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /** A temporary copy of the shipped rules/ folder that a test may edit and break. */
 public final class RulesCopy {
+
+    /** Folders of this JVM's tests, deleted when it exits (a full run made about 15 of them). */
+    private static final List<Path> TEMP_DIRS = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_DIRS.forEach(RulesCopy::deleteTree),
+                "rules-copy-cleanup"));
+    }
 
     private RulesCopy() {
     }
 
     public static Path create() {
         try {
-            Path dir = Files.createTempDirectory("rules-copy");
+            Path dir = tempDir("rules-copy");
             copy(Path.of("rules"), dir);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A new temporary folder, deleted when the JVM exits rather than after the test: a Quarkus test
+     * profile's service may still watch it until the JVM stops.
+     */
+    public static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        TEMP_DIRS.add(dir);
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a folder that cannot be walked is left for the system's temp cleaner
         }
     }
 
