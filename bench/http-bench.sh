@@ -41,6 +41,8 @@ until curl -fs "localhost:$port/q/health/ready" >/dev/null 2>&1; do
 done
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "ready after JVM start: ${ready_ms} ms"
+# whether the start compiled the rules or read them compiled (train-cds leaves them in the cache)
+sleep 0.2; grep -m1 -o "([0-9]* ms to .*)" "$log" | sed 's/^/rules at start: /' || true
 
 run() { # name, connections, wrk args...
   local name=$1 conns=$2; shift 2

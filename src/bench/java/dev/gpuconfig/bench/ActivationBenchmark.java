@@ -1,6 +1,10 @@
 package dev.gpuconfig.bench;
 
+import dev.gpuconfig.decide.PolicyTestRunner;
+import dev.gpuconfig.engine.CompiledRules;
+import dev.gpuconfig.engine.RuleFolder;
 import dev.gpuconfig.engine.RuleSet;
+import dev.gpuconfig.engine.RuleSetBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,6 +40,7 @@ public class ActivationBenchmark {
     public int ruleFactor;
 
     private Path dir;
+    private CompiledRules cache;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -43,6 +48,8 @@ public class ActivationBenchmark {
         dir = PolicyFixtures.folder(catalogRows, ruleFactor);
         RuleSet grown = PolicyFixtures.build(dir);
         PolicyFixtures.checkGrown(grown, ruleFactor);
+        cache = new CompiledRules(dev.gpuconfig.engine.RulesCopy.tempDir("bench-compiled"));
+        cache.keep(grown);
         grown.dispose();
     }
 
@@ -50,6 +57,17 @@ public class ActivationBenchmark {
     public Object activate() {
         RuleSet r = PolicyFixtures.build(dir);
         r.dispose();
+        return r;
+    }
+
+    /** The same folder read from the compiled-rules cache (a restart, or an edit reverted): catalogs, read, tests. */
+    @Benchmark
+    public Object readCompiled() {
+        RuleSetBuilder.Result r = new RuleSetBuilder(4, new PolicyTestRunner(), cache).build(RuleFolder.read(dir));
+        if (!r.ok() || !r.ruleSet().fromCache()) {
+            throw new IllegalStateException("not read from the cache: " + r.problems());
+        }
+        r.discard();
         return r;
     }
 }

@@ -87,6 +87,8 @@ public class DecisionBenchmark {
             public int warmupBuilds() { return 0; }
             public long warmupDelayMs() { return 0; }
             public int sessionPool() { return 4; }
+            public boolean cache() { return false; }
+            public String cacheDir() { return ""; }
         };
         return new RulesConfig() {
             public Rules rules() { return rules; }

@@ -20,12 +20,17 @@ public final class EarlyBuild {
     }
 
     /** Starts building {@code folder} on a background thread. */
-    public static synchronized void start(Path folder, int poolSize, CandidateCheck check) {
+    public static void start(Path folder, int poolSize, CandidateCheck check) {
+        start(folder, poolSize, check, null);
+    }
+
+    /** As above, reading the folder's rules from {@code cache} when compiled before (null: no cache). */
+    public static synchronized void start(Path folder, int poolSize, CandidateCheck check, CompiledRules cache) {
         Path dir = folder.toAbsolutePath().normalize();
         CompletableFuture<RuleSetBuilder.Result> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                result.complete(new RuleSetBuilder(poolSize, check).build(RuleFolder.read(dir)));
+                result.complete(new RuleSetBuilder(poolSize, check, cache).build(RuleFolder.read(dir)));
             } catch (Throwable e) { // a folder that cannot be read: the manager's own load reports it
                 result.completeExceptionally(e);
             }

@@ -2,16 +2,17 @@ package dev.gpuconfig.engine;
 
 import dev.gpuconfig.catalog.GpuCatalog;
 import dev.gpuconfig.catalog.ModelCatalog;
+import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.runtime.KieContainer;
-import org.kie.api.runtime.KieContainerSessionsPool;
+import org.kie.api.runtime.KieSessionsPool;
 import org.kie.api.runtime.StatelessKieSession;
 
 import java.time.Instant;
 import java.util.List;
 
 /**
- * One compiled, validated policy: the Drools container and its session pool, the catalogs and
+ * One compiled, validated policy: the Drools rule base and its session pool, the catalogs and
  * settings read from the same folder content, and the version (a hash of that content). Immutable
  * once built; a request takes one reference and uses only it, so a reload never mixes versions.
  */
@@ -20,8 +21,10 @@ public final class RuleSet {
     private final Instant builtAt;
     private final List<String> files;
     private final int ruleCount;
+    private final KieBase kieBase;
+    /** The container the rules were compiled into; null for rules read from the compiled-rules cache. */
     private final KieContainer container;
-    private final KieContainerSessionsPool pool;
+    private final KieSessionsPool pool;
     private final StatelessKieSession session;
     private final GpuCatalog gpus;
     private final ModelCatalog models;
@@ -32,12 +35,13 @@ public final class RuleSet {
     // answers and their JSON take about 5 KB per request: 4096 entries stay under 25 MB
     static final int MEMO_LIMIT = 4096;
 
-    RuleSet(String version, List<String> files, int ruleCount, KieContainer container, KieContainerSessionsPool pool,
-            StatelessKieSession session, GpuCatalog gpus, ModelCatalog models, PolicySettings settings) {
+    RuleSet(String version, List<String> files, int ruleCount, KieBase kieBase, KieContainer container,
+            KieSessionsPool pool, StatelessKieSession session, GpuCatalog gpus, ModelCatalog models, PolicySettings settings) {
         this.version = version;
         this.builtAt = Instant.now();
         this.files = List.copyOf(files);
         this.ruleCount = ruleCount;
+        this.kieBase = kieBase;
         this.container = container;
         this.pool = pool;
         this.session = session;
@@ -46,9 +50,14 @@ public final class RuleSet {
         this.settings = settings;
     }
 
-    /** The compiled rules, for tests that look at how a rule was built. */
-    org.kie.api.KieBase kieBase() {
-        return container.getKieBase();
+    /** The compiled rules: for the compiled-rules cache, and tests that look at how a rule was built. */
+    KieBase kieBase() {
+        return kieBase;
+    }
+
+    /** Whether the rules were read from the compiled-rules cache rather than compiled from the folder. */
+    public boolean fromCache() {
+        return container == null;
     }
 
     public String version() { return version; }
@@ -90,7 +99,9 @@ public final class RuleSet {
     public void dispose() {
         disposed = true;
         pool.shutdown();
-        KieServices.Factory.get().getRepository().removeKieModule(container.getReleaseId());
-        container.dispose();
+        if (container != null) {
+            KieServices.Factory.get().getRepository().removeKieModule(container.getReleaseId());
+            container.dispose();
+        }
     }
 }

@@ -3,17 +3,17 @@ package dev.gpuconfig.engine;
 import dev.gpuconfig.catalog.CatalogException;
 import dev.gpuconfig.catalog.GpuCatalog;
 import dev.gpuconfig.catalog.ModelCatalog;
+import org.jboss.logging.Logger;
+import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
-import org.kie.api.builder.model.KieBaseModel;
 import org.kie.api.builder.model.KieModuleModel;
-import org.kie.api.builder.model.KieSessionModel;
 import org.kie.api.definition.KiePackage;
 import org.kie.api.runtime.KieContainer;
-import org.kie.api.runtime.KieContainerSessionsPool;
+import org.kie.api.runtime.KieSessionsPool;
 import org.kie.api.runtime.StatelessKieSession;
 import org.kie.internal.builder.InternalKieBuilder;
 import org.kie.internal.conf.ConstraintJittingThresholdOption;
@@ -29,11 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * check command alike.
  */
 public final class RuleSetBuilder {
+    private static final Logger LOG = Logger.getLogger(RuleSetBuilder.class);
     private static final String BASE = "src/main/resources/dev/gpuconfig/policy/";
     private static final AtomicLong BUILDS = new AtomicLong();
 
     private final int poolSize;
     private final CandidateCheck check;
+    private final CompiledRules cache;
 
     /** A builder that only compiles: for tests of the builder itself. */
     public RuleSetBuilder(int poolSize) {
@@ -42,8 +44,17 @@ public final class RuleSetBuilder {
 
     /** A builder whose rule sets must also pass {@code check} (the folder's policy tests) to be returned. */
     public RuleSetBuilder(int poolSize, CandidateCheck check) {
+        this(poolSize, check, null);
+    }
+
+    /**
+     * As above, reading a folder version compiled before from {@code cache} (null: none) instead of
+     * compiling it. Writing the cache is the caller's: after activation, off the start-up path.
+     */
+    public RuleSetBuilder(int poolSize, CandidateCheck check, CompiledRules cache) {
         this.poolSize = poolSize;
         this.check = check;
+        this.cache = cache;
     }
 
     /** The outcome of one build: a rule set, or the problems that stopped it (sorted by file and line). */
@@ -106,6 +117,12 @@ public final class RuleSetBuilder {
         ClassLoader before = thread.getContextClassLoader();
         thread.setContextClassLoader(cl);
         try {
+            if (cache != null && problems.isEmpty()) {
+                Result cached = fromCache(folder, cl, gpus, models, settings, phases, start);
+                if (cached != null) {
+                    return cached;
+                }
+            }
             KieServices ks = KieServices.Factory.get();
             KieFileSystem kfs = ks.newKieFileSystem();
             ReleaseId releaseId = ks.newReleaseId("dev.gpuconfig.policy", "policy", "1." + BUILDS.incrementAndGet());
@@ -158,18 +175,8 @@ public final class RuleSetBuilder {
                 return result(null, problems, folder, start, phases);
             }
             KieContainer container = ks.newKieContainer(releaseId, cl);
-            KieContainerSessionsPool pool = container.newKieSessionsPool(poolSize);
-            StatelessKieSession session = pool.newStatelessKieSession("decide");
-            session.setGlobal("settings", settings);
-            session.setGlobal("gpus", gpus);
-            session.addEventListener(new FiredRules());
-            int rules = 0;
-            for (KiePackage pkg : container.getKieBase().getKiePackages()) {
-                rules += pkg.getRules().size();
-            }
+            RuleSet rs = ruleSet(folder, container.getKieBase(), container, gpus, models, settings);
             phases.end("container");
-            RuleSet rs = new RuleSet(folder.version(), new ArrayList<>(folder.files().keySet()), rules, container, pool,
-                    session, gpus, models, settings);
             if (check != null) {
                 problems.addAll(check.check(rs, folder));
                 phases.end("tests");
@@ -187,6 +194,45 @@ public final class RuleSetBuilder {
         }
     }
 
+    /**
+     * The folder's rules read from the cache, when this version was compiled before and still
+     * passes its policy tests; null otherwise (the entry is then dropped and the folder compiled).
+     */
+    private Result fromCache(RuleFolder folder, ClassLoader cl, GpuCatalog gpus, ModelCatalog models,
+                             PolicySettings settings, Phases phases, long start) {
+        KieBase base = cache.read(folder.version(), cl);
+        if (base == null) {
+            return null;
+        }
+        RuleSet rs = ruleSet(folder, base, null, gpus, models, settings);
+        phases.end("cache");
+        List<RuleProblem> failed = check == null ? List.of() : check.check(rs, folder);
+        phases.end("tests");
+        if (!failed.isEmpty()) { // the same content passed when it was written: the entry is not what it was
+            LOG.warnf("compiled rules: version %s from %s fails its policy tests, compiling the folder instead: %s",
+                    folder.version(), cache.dir(), failed);
+            rs.dispose();
+            cache.forget(folder.version());
+            return null;
+        }
+        return result(rs, new ArrayList<>(), folder, start, phases);
+    }
+
+    private RuleSet ruleSet(RuleFolder folder, KieBase base, KieContainer container, GpuCatalog gpus, ModelCatalog models,
+                            PolicySettings settings) {
+        KieSessionsPool pool = base.newKieSessionsPool(poolSize);
+        StatelessKieSession session = pool.newStatelessKieSession();
+        session.setGlobal("settings", settings);
+        session.setGlobal("gpus", gpus);
+        session.addEventListener(new FiredRules());
+        int rules = 0;
+        for (KiePackage pkg : base.getKiePackages()) {
+            rules += pkg.getRules().size();
+        }
+        return new RuleSet(folder.version(), new ArrayList<>(folder.files().keySet()), rules, base, container, pool,
+                session, gpus, models, settings);
+    }
+
     private static KieModuleModel kmodule(KieServices ks) {
         KieModuleModel module = ks.newKieModuleModel();
         // Drools 10.2.0 bug #6711: jitted constraints throw NoSuchMethodError after ~20 evaluations.
@@ -195,9 +241,7 @@ public final class RuleSetBuilder {
         // build about 0.8 s faster, 40 MB less resident memory). A rule that needs Java says
         // dialect "java" itself (rules/README.md).
         module.setConfigurationProperty("drools.dialect.default", "mvel");
-        KieBaseModel base = module.newKieBaseModel("policy").setDefault(true).addPackage("*");
-        // Stateful in the model: the pool hands out stateless facades over pooled, reset sessions.
-        base.newKieSessionModel("decide").setType(KieSessionModel.KieSessionType.STATEFUL).setDefault(true);
+        module.newKieBaseModel("policy").setDefault(true).addPackage("*");
         return module;
     }
 

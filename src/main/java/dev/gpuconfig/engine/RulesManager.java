@@ -33,6 +33,9 @@ public class RulesManager {
 
     private final RulesConfig config;
     private final RuleSetBuilder builder;
+    /** The warm-up builds compile, whatever the cache holds: they are there to warm the compiler. */
+    private final RuleSetBuilder compiler;
+    private final CompiledRules cache;
     private final AtomicReference<RuleSet> active = new AtomicReference<>();
     private final AtomicReference<LoadAttempt> lastAttempt = new AtomicReference<>();
     /** Disposes replaced rule sets once in-flight requests are done, and starts the warm-up builds. */
@@ -64,7 +67,9 @@ public class RulesManager {
     public RulesManager(RulesConfig config, CandidateCheck policyTests, RulesMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.builder = new RuleSetBuilder(config.rules().sessionPool(), policyTests);
+        this.cache = config.rules().cache() ? new CompiledRules(Path.of(config.rules().cacheDir())) : null;
+        this.builder = new RuleSetBuilder(config.rules().sessionPool(), policyTests, cache);
+        this.compiler = new RuleSetBuilder(config.rules().sessionPool(), policyTests);
     }
 
     /**
@@ -94,7 +99,8 @@ public class RulesManager {
         StringBuilder b = new StringBuilder("rules at startup\n");
         b.append("  folder:   ").append(folder()).append('\n');
         if (rs != null) {
-            b.append("  version:  ").append(rs.version()).append(" (").append(a.durationMs()).append(" ms to build and test: ").append(a.phasesMs()).append(")\n");
+            b.append("  version:  ").append(rs.version()).append(" (").append(a.durationMs())
+                    .append(rs.fromCache() ? " ms to read compiled and test: " : " ms to build and test: ").append(a.phasesMs()).append(")\n");
             b.append("  rules:    ").append(rs.ruleCount()).append(" in ").append(rs.files().size()).append(" files\n");
             b.append("  catalogs: ").append(rs.models().size()).append(" models, ").append(rs.gpus().all().size())
                     .append(" GPUs ").append(rs.gpus().all()).append('\n');
@@ -133,7 +139,7 @@ public class RulesManager {
             builds.submit(() -> {
                 try {
                     if (!editSeen) { // a real edit goes first, and warms the JIT just as well
-                        builder.build(RuleFolder.read(folder())).discard();
+                        compiler.build(RuleFolder.read(folder())).discard();
                     }
                 } finally {
                     warmUpsSettled.incrementAndGet();
@@ -244,6 +250,10 @@ public class RulesManager {
                 result.phasesMs()));
         if (previous == null) {
             firstActive.complete(null); // after the attempt is recorded: what waits on it sees both
+        }
+        RuleSet activated = result.ruleSet();
+        if (cache != null && !activated.fromCache()) { // on the build thread, after the swap: off the start's path
+            builds.execute(() -> cache.keep(activated));
         }
         return done;
     }

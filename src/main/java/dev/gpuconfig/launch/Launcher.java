@@ -1,6 +1,7 @@
 package dev.gpuconfig.launch;
 
 import dev.gpuconfig.decide.PolicyTestRunner;
+import dev.gpuconfig.engine.CompiledRules;
 import dev.gpuconfig.engine.EarlyBuild;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -9,10 +10,11 @@ import java.nio.file.Path;
 
 /**
  * The service's entry point: starts building the rules folder, sets the event loops when nobody
- * has ({@link EventLoops}), then boots Quarkus. The folder and pool size are read the way the
- * typed configuration reads them from the command line and the environment ({@code
- * -Dgpu.rules.dir}, {@code GPU_RULES_DIR}); when the configuration ends up different (say, set in
- * application.properties) the early build is simply not used.
+ * has ({@link EventLoops}), then boots Quarkus. The folder, pool size and compiled-rules cache are
+ * read the way the typed configuration reads them from the command line and the environment
+ * ({@code -Dgpu.rules.dir}, {@code GPU_RULES_DIR}); when the configuration ends up different (say,
+ * set in config/application.properties) the early build is simply not used (a different cache
+ * setting changes only how it was built, not what it holds).
  */
 @QuarkusMain
 public final class Launcher {
@@ -23,7 +25,10 @@ public final class Launcher {
         setUpLogging();
         String dir = setting("gpu.rules.dir", "rules");
         int pool = Integer.parseInt(setting("gpu.rules.session-pool", "16"));
-        EarlyBuild.start(Path.of(dir), pool, new PolicyTestRunner());
+        CompiledRules cache = Boolean.parseBoolean(setting("gpu.rules.cache", "true"))
+                ? new CompiledRules(Path.of(setting("gpu.rules.cache-dir", CompiledRules.defaultDir().toString())))
+                : null;
+        EarlyBuild.start(Path.of(dir), pool, new PolicyTestRunner(), cache);
         EventLoops.setDefault();
         Quarkus.run(args);
     }

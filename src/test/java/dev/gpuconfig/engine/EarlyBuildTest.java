@@ -32,6 +32,23 @@ class EarlyBuildTest {
     }
 
     @Test
+    void theEarlyBuildReadsAFolderCompiledBeforeFromTheCache() throws Exception {
+        Path dir = RulesCopy.create();
+        CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"));
+        EarlyBuild.start(dir, 2, new PolicyTestRunner(), cache);
+        RuleSetBuilder.Result first = EarlyBuild.take(dir, 2);
+        assertTrue(first.ok() && !first.ruleSet().fromCache(), "nothing kept yet");
+        cache.keep(first.ruleSet()); // as the manager does once it is active
+        first.discard();
+
+        EarlyBuild.start(dir, 2, new PolicyTestRunner(), cache); // the next start of the service
+        RuleSetBuilder.Result again = EarlyBuild.take(dir, 2);
+        assertTrue(again.ok(), () -> again.problems().toString());
+        assertTrue(again.ruleSet().fromCache(), again.phasesMs().toString());
+        again.discard();
+    }
+
+    @Test
     void aFolderChangedDuringTheEarlyBuildIsBuiltAgainAtStartup() throws Exception {
         Path dir = RulesCopy.create();
         RulesManager rules = TestRules.manager(TestRules.config(dir, 200, 30));
