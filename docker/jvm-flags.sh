@@ -16,15 +16,16 @@
 #     compiler, MVEL's parser, class spinning, the zip file system, configuration): C1 code is
 #     fast enough there, and without C2 on it a start uses about 0.4 s less CPU and is ready
 #     0.1-0.2 s sooner (docs/performance.md, round 6). The directives file sits beside this
-#     one: /deployments in the image; a checkout sets JVM_FLAGS_DIR=docker. Ready 2.55-3.15 s
-#     after the JVM starts (median 2.83 s, with the class-data-sharing archive of bin/train-cds),
+#     one: /deployments in the image; a checkout sets JVM_FLAGS_DIR=docker. Ready 1.8-2.1 s
+#     after the JVM starts on rules compiled before (the image's, restarts: gpu.rules.cache),
+#     2.4-2.65 s compiling them (with the class-data-sharing archive of bin/train-cds),
 #     rules activated 0.45-0.7 s after an edit, 30,000-36,000 decisions/s at 64 connections
 #     (p99 3.5-4.4 ms with one event loop: the service runs one per two CPUs with the full JIT and
 #     one per CPU with C1 only, see src/main/java/dev/gpuconfig/launch/EventLoops.java),
 #     260,000-330,000 models/s in batches, about 200 MB resident. The default because the
 #     service sits on the start-up path of deployments and behind dashboards, where its answers
 #     under load count most.
-#   fast-start: C1 only. Ready 1.8-2.3 s, activation 0.33-0.45 s, 182 MB resident; about 10,000
+#   fast-start: C1 only. Ready 1.5-1.6 s (1.8-2.3 s compiling the rules), activation 0.33-0.45 s, 182 MB resident; about 10,000
 #     decisions/s at 64 connections (p99 11 ms: saturated), 138,000-160,000 models/s in batches.
 #     For instances that start often (scale to zero) and see light traffic.
 JVM_FLAGS="-XX:+UseSerialGC -Xms48m -Xmn32m -Xmx128m -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m \
