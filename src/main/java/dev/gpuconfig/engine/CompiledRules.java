@@ -19,8 +19,12 @@ import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -28,6 +32,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -55,6 +60,7 @@ public final class CompiledRules {
 
     private final Path dir;
     private final String buildId;
+    private volatile boolean distrustSaid;
 
     public CompiledRules(Path dir) {
         this(dir, BUILD_ID);
@@ -77,7 +83,7 @@ public final class CompiledRules {
     /** The rule base compiled earlier from the folder version {@code version}, or null. */
     InternalKnowledgeBase read(String version, ClassLoader cl) {
         Path file = file(version);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file) || !trusted()) {
             return null;
         }
         try (ObjectInputStream in = new DroolsObjectInputStream(new BufferedInputStream(Files.newInputStream(file)), cl)) {
@@ -104,7 +110,10 @@ public final class CompiledRules {
     void write(String version, Collection<KiePackage> packages) {
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            createDir();
+            if (!trusted()) {
+                return;
+            }
             tmp = Files.createTempFile(dir, ".writing-", ".tmp");
             try (ObjectOutputStream out = new DroolsObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
                 out.writeUTF(header(version));
@@ -137,6 +146,58 @@ public final class CompiledRules {
 
     private String header(String version) {
         return "gpu-config compiled rules 1\n" + buildId + "\n" + version;
+    }
+
+    /**
+     * Whether the folder may be used. An entry is code the service runs (its rules' consequences),
+     * so the folder must be the service user's own and writable by nobody else, as the rules
+     * folder must be: the default is under a shared /tmp, where another user could otherwise
+     * create the folder first and plant entries. Checked at each use (one stat); said once.
+     */
+    private boolean trusted() {
+        try {
+            PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> p = a.permissions();
+            Object uid = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Object self = processUid();
+            boolean ours = self != null ? self.equals(uid) : a.owner().getName().equals(System.getProperty("user.name"));
+            if (a.isDirectory() && ours && !p.contains(PosixFilePermission.GROUP_WRITE)
+                    && !p.contains(PosixFilePermission.OTHERS_WRITE)) {
+                return true;
+            }
+            if (!distrustSaid) {
+                distrustSaid = true;
+                LOG.warnf("compiled rules: not using %s: it must be a folder of this service's user that nobody"
+                        + " else may write (owner uid %s, %s)", dir, uid, PosixFilePermissions.toString(p));
+            }
+            return false;
+        } catch (UnsupportedOperationException e) {
+            return true; // not a POSIX file system (a developer's Windows machine): nothing to check
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void createDir() throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // made meanwhile by another process: trusted() decides
+        }
+    }
+
+    private static Object processUid() {
+        try {
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return null; // no /proc: the owner's name is compared instead
+        }
     }
 
     private void prune() throws IOException {

@@ -164,6 +164,38 @@ class CompiledRulesTest {
     }
 
     @Test
+    void aFolderOthersMayWriteIsNeitherReadNorWritten() throws Exception {
+        Path rules = RulesCopy.create();
+        CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
+        RuleSetBuilder.Result compiled = build(rules, cache);
+        cache.keep(compiled.ruleSet());
+        assertTrue(build(rules, cache).ruleSet().fromCache(), "a folder of our own, 0700");
+
+        // what a folder squatted under a shared /tmp looks like: anyone could have planted the entry
+        Files.setPosixFilePermissions(cache.dir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        RuleSetBuilder.Result r = build(rules, cache);
+        assertTrue(r.ok(), r.problems().toString());
+        assertFalse(r.ruleSet().fromCache(), "an entry others could have written is not read");
+        Files.delete(cache.file(compiled.version()));
+        cache.keep(r.ruleSet());
+        assertFalse(Files.exists(cache.file(compiled.version())), "nor written there");
+        compiled.discard();
+        r.discard();
+    }
+
+    @Test
+    void theCacheFolderIsMadeForTheServiceUserAlone() throws Exception {
+        Path dir = RulesCopy.tempDir("compiled").resolve("made-here");
+        CompiledRules cache = new CompiledRules(dir, "build-a");
+        RuleSetBuilder.Result r = build(RulesCopy.create(), cache);
+        cache.keep(r.ruleSet());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(cache.file(r.version()))));
+        r.discard();
+    }
+
+    @Test
     void theManagerKeepsWhatItActivatesAndARestartReadsIt() throws Exception {
         Path rules = RulesCopy.create();
         Path dir = RulesCopy.tempDir("compiled");
