@@ -29,15 +29,21 @@ class CompiledRulesTest {
         return new RuleSetBuilder(2, new PolicyTestRunner(), cache).build(RuleFolder.read(rules));
     }
 
+    /** The folder compiled (nothing kept yet) and kept in {@code cache}, as the manager does once it is active. */
+    private static RuleSetBuilder.Result compiledAndKept(Path rules, CompiledRules cache) {
+        RuleSetBuilder.Result compiled = build(rules, cache);
+        assertTrue(compiled.ok(), compiled.problems().toString());
+        assertFalse(compiled.ruleSet().fromCache(), "nothing kept yet");
+        cache.keep(compiled.ruleSet());
+        return compiled;
+    }
+
     @Test
     void aVersionCompiledOnceIsReadBackAndDecidesExactlyAsCompiledRules() throws Exception {
         Path rules = RulesCopy.create();
         CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
-        RuleSetBuilder.Result compiled = build(rules, cache);
-        assertTrue(compiled.ok(), compiled.problems().toString());
-        assertFalse(compiled.ruleSet().fromCache(), "nothing cached yet");
+        RuleSetBuilder.Result compiled = compiledAndKept(rules, cache);
         assertTrue(compiled.phasesMs().containsKey("compile"), compiled.phasesMs().toString());
-        cache.keep(compiled.ruleSet());
 
         RuleSetBuilder.Result read = build(rules, cache);
         assertTrue(read.ok(), read.problems().toString());
@@ -103,8 +109,7 @@ class CompiledRulesTest {
         Path rules = RulesCopy.create();
         Path dir = RulesCopy.tempDir("compiled");
         CompiledRules ours = new CompiledRules(dir, "build-a");
-        RuleSetBuilder.Result compiled = build(rules, ours);
-        ours.keep(compiled.ruleSet());
+        RuleSetBuilder.Result compiled = compiledAndKept(rules, ours);
         compiled.discard();
 
         CompiledRules rebuilt = new CompiledRules(dir, "build-b");
@@ -135,8 +140,7 @@ class CompiledRulesTest {
     void readRulesThatFailTheirPolicyTestsAreDroppedAndTheFolderCompiled() throws Exception {
         Path rules = RulesCopy.create();
         CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
-        RuleSetBuilder.Result compiled = build(rules, cache);
-        cache.keep(compiled.ruleSet());
+        RuleSetBuilder.Result compiled = compiledAndKept(rules, cache);
         compiled.discard();
         // the policy tests as the builder runs them, failing whatever came from the cache
         CandidateCheck failsCachedRules = (rs, folder) -> rs.fromCache()
@@ -167,9 +171,10 @@ class CompiledRulesTest {
     void aFolderOthersMayWriteIsNeitherReadNorWritten() throws Exception {
         Path rules = RulesCopy.create();
         CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
-        RuleSetBuilder.Result compiled = build(rules, cache);
-        cache.keep(compiled.ruleSet());
-        assertTrue(build(rules, cache).ruleSet().fromCache(), "a folder of our own, 0700");
+        RuleSetBuilder.Result compiled = compiledAndKept(rules, cache);
+        RuleSetBuilder.Result read = build(rules, cache);
+        assertTrue(read.ruleSet().fromCache(), "a folder of our own, 0700");
+        read.discard();
 
         // what a folder squatted under a shared /tmp looks like: anyone could have planted the entry
         Files.setPosixFilePermissions(cache.dir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
