@@ -10,7 +10,9 @@ import java.util.Map;
  * CandidateList, UtilizationPolicy); this object collects what the fit needs and what the answer
  * says. Only {@code chosen}, {@code noFit} and {@code pinnedFits} are matched on by rules, and they
  * change through {@code modify}; the rest is written by rules that run before the fit (salience)
- * and never matched on, so writing them needs no re-evaluation.
+ * and never matched on, so writing them needs no re-evaluation. A modify block calls setters only:
+ * Drools takes a call of any other method as a change of every property, which made every rule
+ * on {@code Decision()} fire again after the fit (warnings were given twice).
  */
 public class Decision {
     // set by the stages before the fit; no rule matches on them
@@ -59,11 +61,6 @@ public class Decision {
     public List<Fit> getFallbacks() { return fallbacks; }
     public void setFallbacks(List<Fit> v) { fallbacks = v; }
 
-    /** The first fit is chosen, the rest are its fallbacks, in order (one call, so rules need no generics). */
-    public void choose(List<Fit> fits) {
-        chosen = fits.get(0);
-        fallbacks = fits.subList(1, fits.size());
-    }
     public boolean isNoFit() { return noFit; }
     public void setNoFit(boolean v) { noFit = v; }
     public int getMaxModelLen() { return maxModelLen; }

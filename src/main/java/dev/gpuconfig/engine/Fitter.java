@@ -34,6 +34,16 @@ public final class Fitter {
         return singles;
     }
 
+    /** The configuration chosen from {@link #fits}: the first (typed, so a rule needs no cast). */
+    public static Fit first(List<Fit> fits) {
+        return fits.get(0);
+    }
+
+    /** The fallbacks after {@link #first}, in order. */
+    public static List<Fit> rest(List<Fit> fits) {
+        return List.copyOf(fits.subList(1, fits.size()));
+    }
+
     /** The fit of one configuration, or null when even the ceiling utilization cannot hold it. */
     public static Fit fit(ModelProfile p, Decision d, PolicySettings s, Candidate c, double baseUtilization) {
         double mem = c.gpu().getMemoryGiB();

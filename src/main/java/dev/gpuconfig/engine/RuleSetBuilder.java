@@ -241,6 +241,9 @@ public final class RuleSetBuilder {
         // build about 0.8 s faster, 40 MB less resident memory). A rule that needs Java says
         // dialect "java" itself (rules/README.md).
         module.setConfigurationProperty("drools.dialect.default", "mvel");
+        // Property reactivity, Drools' default, stated because the policy relies on it: a modify
+        // re-evaluates only the patterns that constrain a property it sets (rules/README.md).
+        module.setConfigurationProperty("drools.propertySpecific", "ALWAYS");
         module.newKieBaseModel("policy").setDefault(true).addPackage("*");
         return module;
     }
