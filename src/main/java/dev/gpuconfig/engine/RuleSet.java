@@ -4,11 +4,13 @@ import dev.gpuconfig.catalog.GpuCatalog;
 import dev.gpuconfig.catalog.ModelCatalog;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
+import org.kie.api.definition.KiePackage;
 import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSessionsPool;
 import org.kie.api.runtime.StatelessKieSession;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,6 +50,26 @@ public final class RuleSet {
         this.gpus = gpus;
         this.models = models;
         this.settings = settings;
+    }
+
+    /**
+     * A rule set over a compiled rule base (from a container, or read from the compiled-rules
+     * cache): its session pool, and the stateless session every decision runs in, with the
+     * folder's catalogs and settings as globals and the listener that records fired rules.
+     */
+    static RuleSet create(RuleFolder folder, KieBase base, KieContainer container, int poolSize, GpuCatalog gpus,
+                          ModelCatalog models, PolicySettings settings) {
+        KieSessionsPool pool = base.newKieSessionsPool(poolSize);
+        StatelessKieSession session = pool.newStatelessKieSession();
+        session.setGlobal("settings", settings);
+        session.setGlobal("gpus", gpus);
+        session.addEventListener(new FiredRules());
+        int rules = 0;
+        for (KiePackage pkg : base.getKiePackages()) {
+            rules += pkg.getRules().size();
+        }
+        return new RuleSet(folder.version(), new ArrayList<>(folder.files().keySet()), rules, base, container, pool,
+                session, gpus, models, settings);
     }
 
     /** The compiled rules: for the compiled-rules cache, and tests that look at how a rule was built. */

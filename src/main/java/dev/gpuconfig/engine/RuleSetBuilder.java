@@ -11,10 +11,7 @@ import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
 import org.kie.api.builder.model.KieModuleModel;
-import org.kie.api.definition.KiePackage;
 import org.kie.api.runtime.KieContainer;
-import org.kie.api.runtime.KieSessionsPool;
-import org.kie.api.runtime.StatelessKieSession;
 import org.kie.internal.builder.InternalKieBuilder;
 import org.kie.internal.conf.ConstraintJittingThresholdOption;
 
@@ -175,7 +172,7 @@ public final class RuleSetBuilder {
                 return result(null, problems, folder, start, phases);
             }
             KieContainer container = ks.newKieContainer(releaseId, cl);
-            RuleSet rs = ruleSet(folder, container.getKieBase(), container, gpus, models, settings);
+            RuleSet rs = RuleSet.create(folder, container.getKieBase(), container, poolSize, gpus, models, settings);
             phases.end("container");
             if (check != null) {
                 problems.addAll(check.check(rs, folder));
@@ -204,33 +201,28 @@ public final class RuleSetBuilder {
         if (base == null) {
             return null;
         }
-        RuleSet rs = ruleSet(folder, base, null, gpus, models, settings);
-        phases.end("cache");
-        List<RuleProblem> failed = check == null ? List.of() : check.check(rs, folder);
-        phases.end("tests");
-        if (!failed.isEmpty()) { // the same content passed when it was written: the entry is not what it was
-            LOG.warnf("compiled rules: version %s from %s fails its policy tests, compiling the folder instead: %s",
-                    folder.version(), cache.dir(), failed);
+        RuleSet rs = null;
+        String failure;
+        try {
+            rs = RuleSet.create(folder, base, null, poolSize, gpus, models, settings);
+            phases.end("cache");
+            List<RuleProblem> failed = check == null ? List.of() : check.check(rs, folder);
+            phases.end("tests");
+            failure = failed.isEmpty() ? null : failed.toString();
+        } catch (RuntimeException e) { // whatever the entry breaks, the folder itself decides
+            failure = e.toString();
+        }
+        if (failure == null) {
+            return result(rs, new ArrayList<>(), folder, start, phases);
+        }
+        // the same content passed its tests when it was written: the entry is not what it was
+        LOG.warnf("compiled rules: version %s from %s fails, compiling the folder instead: %s", folder.version(),
+                cache.dir(), failure);
+        if (rs != null) {
             rs.dispose();
-            cache.forget(folder.version());
-            return null;
         }
-        return result(rs, new ArrayList<>(), folder, start, phases);
-    }
-
-    private RuleSet ruleSet(RuleFolder folder, KieBase base, KieContainer container, GpuCatalog gpus, ModelCatalog models,
-                            PolicySettings settings) {
-        KieSessionsPool pool = base.newKieSessionsPool(poolSize);
-        StatelessKieSession session = pool.newStatelessKieSession();
-        session.setGlobal("settings", settings);
-        session.setGlobal("gpus", gpus);
-        session.addEventListener(new FiredRules());
-        int rules = 0;
-        for (KiePackage pkg : base.getKiePackages()) {
-            rules += pkg.getRules().size();
-        }
-        return new RuleSet(folder.version(), new ArrayList<>(folder.files().keySet()), rules, base, container, pool,
-                session, gpus, models, settings);
+        cache.forget(folder.version());
+        return null;
     }
 
     private static KieModuleModel kmodule(KieServices ks) {

@@ -155,6 +155,24 @@ class CompiledRulesTest {
     }
 
     @Test
+    void readRulesThatThrowInTheirPolicyTestsAreDroppedAndTheFolderCompiled() throws Exception {
+        Path rules = RulesCopy.create();
+        CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
+        compiledAndKept(rules, cache).discard();
+        CandidateCheck throwsOnCachedRules = (rs, folder) -> {
+            if (rs.fromCache()) {
+                throw new IllegalStateException("a rule of the entry cannot run");
+            }
+            return new PolicyTestRunner().check(rs, folder);
+        };
+        RuleSetBuilder.Result r = new RuleSetBuilder(2, throwsOnCachedRules, cache).build(RuleFolder.read(rules));
+        assertTrue(r.ok(), "not refused: " + r.problems());
+        assertFalse(r.ruleSet().fromCache());
+        assertFalse(Files.exists(cache.file(r.version())));
+        r.discard();
+    }
+
+    @Test
     void aFolderThatCannotBeWrittenOnlyCostsTheHeadStart() throws Exception {
         Path notADir = RulesCopy.tempDir("compiled").resolve("a-file");
         Files.writeString(notADir, "in the way");
