@@ -63,6 +63,17 @@ class JvmFlagsScriptTest {
     }
 
     @Test
+    void theImageKeepsCompiledRulesWhereTheServiceAndComposeLook() throws Exception {
+        String dockerfile = java.nio.file.Files.readString(java.nio.file.Path.of("docker/Dockerfile"));
+        String compose = java.nio.file.Files.readString(java.nio.file.Path.of("docker/compose.yaml"));
+        assertTrue(dockerfile.contains("ENV GPU_RULES_CACHE_DIR=/deployments/compiled-rules"), "the service's cache folder");
+        // the training run writes it as root; the service runs as 1001 and must own it to use it
+        assertTrue(dockerfile.contains("chown -R 1001 /deployments/compiled-rules"), "owned by the service's user");
+        assertTrue(dockerfile.indexOf("train-cds") < dockerfile.indexOf("chown -R 1001 /deployments/compiled-rules"));
+        assertTrue(compose.contains("- compiled-rules:/deployments/compiled-rules"), "compose keeps it in a volume");
+    }
+
+    @Test
     void fastStartRunsC1Only() throws Exception {
         Run r = source(Map.of("GPU_JIT", "fast-start"));
         assertEquals(0, r.exit(), r.out());
