@@ -37,7 +37,11 @@ public class RecoveryPlan {
     public void setUtilizationCap(Double v) { utilizationCap = v; }
     public void setMaxModelLenCap(Integer v) { maxModelLenCap = v; }
 
-    /** Sets action and reason together: what the ladder rules call. */
+    /**
+     * Sets action and reason together, for the service's own steps after the rules (OomService).
+     * The rules set them with the two setters: a modify that calls this would make Drools take
+     * every property of the plan as changed (rules/README.md).
+     */
     public void decide(String action, String reason) {
         this.action = action;
         this.reason = reason;
