@@ -95,7 +95,8 @@ public final class CompiledRules {
             InternalKnowledgeBase base = KnowledgeBaseFactory.newKnowledgeBase(configuration(cl));
             base.addPackages(packages);
             return base;
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError e) {
+            // a deep object graph on the service's small thread stacks (-Xss512k) included: compiling still works
             LOG.warnf("compiled rules: %s unusable, compiling the folder instead: %s", file, e);
             forget(version);
             return null;
