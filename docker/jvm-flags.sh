@@ -16,7 +16,7 @@
 #     compiler, MVEL's parser, class spinning, the zip file system, configuration): C1 code is
 #     fast enough there, and without C2 on it a start uses about 0.4 s less CPU and is ready
 #     0.1-0.2 s sooner (docs/performance.md, round 6). The directives file sits beside this
-#     one: /deployments in the image; a checkout sets JVM_FLAGS_DIR=docker. Ready 1.7-2.1 s
+#     one: /deployments in the image; a checkout sets JVM_FLAGS_DIR=docker. Ready 1.7-2.2 s
 #     after the JVM starts on rules compiled before (the image's, restarts: gpu.rules.cache),
 #     2.4-2.7 s compiling them (with the class-data-sharing archive of bin/train-cds),
 #     rules activated 0.45-0.7 s after an edit, 30,000-36,000 decisions/s at 64 connections
