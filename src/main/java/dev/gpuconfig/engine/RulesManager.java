@@ -252,6 +252,7 @@ public class RulesManager {
             firstActive.complete(null); // after the attempt is recorded: what waits on it sees both
         }
         RuleSet activated = result.ruleSet();
+        metrics.activated(activated);
         if (cache != null && !activated.fromCache()) { // on the build thread, after the swap: off the start's path
             builds.execute(() -> cache.keep(activated));
         }

@@ -9,7 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Prometheus metrics of rule loading: reloads by outcome, build time, last good activation. */
+/**
+ * Prometheus metrics of rule loading: reloads by outcome, build time, last good activation, and
+ * activations by whether their rules were compiled or read compiled.
+ */
 @ApplicationScoped
 public class RulesMetrics {
     private final MeterRegistry registry;
@@ -33,5 +36,12 @@ public class RulesMetrics {
         if (LoadAttempt.ACTIVATED.equals(a.result())) {
             lastActivation.set(a.at().getEpochSecond());
         }
+    }
+
+    /** An activation, by where its rules came from: whether restarts find their rules compiled. */
+    void activated(RuleSet rs) {
+        Counter.builder("gpu.rules.activations").tag("rules", rs.fromCache() ? "read_compiled" : "compiled")
+                .description("activated rule sets: compiled from the folder, or read from the compiled-rules cache")
+                .register(registry).increment();
     }
 }

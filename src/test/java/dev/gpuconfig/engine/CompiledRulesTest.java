@@ -232,11 +232,14 @@ class CompiledRulesTest {
         }
         assertTrue(Files.exists(entry), "kept after activation: " + entry);
 
-        RulesManager restarted = TestRules.manager(TestRules.config(rules, 200, 30, dir));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RulesManager restarted = TestRules.manager(TestRules.config(rules, 200, 30, dir), registry);
         LoadAttempt a = restarted.reload("startup");
         assertEquals(LoadAttempt.ACTIVATED, a.result());
         assertTrue(restarted.active().orElseThrow().fromCache(), a.phasesMs().toString());
         assertNotNull(a.phasesMs().get("cache"));
+        assertEquals(1.0, registry.get("gpu.rules.activations").tag("rules", "read_compiled").counter().count(),
+                "operators see that the restart found its rules compiled");
         assertEquals(first.active().orElseThrow().version(), restarted.active().orElseThrow().version());
     }
 
