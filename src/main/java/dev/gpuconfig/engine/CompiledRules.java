@@ -53,7 +53,7 @@ public final class CompiledRules {
     private static final Logger LOG = Logger.getLogger(CompiledRules.class);
     /** The folder when none is configured: gpu.rules.cache-dir, GPU_RULES_CACHE_DIR. */
     public static final String DEFAULT_DIR = "${java.io.tmpdir}/gpu-config-compiled-rules";
-    /** Entries kept: the newest, so rebuilt services and old rule versions do not pile up. */
+    /** Entries kept: the ones written or read last, so rebuilt services and old rule versions do not pile up. */
     static final int KEEP = 8;
     private static final String SUFFIX = ".rules";
     private static final String BUILD_ID = readBuildId();
@@ -94,6 +94,7 @@ public final class CompiledRules {
             List<KiePackage> packages = (List<KiePackage>) in.readObject();
             InternalKnowledgeBase base = KnowledgeBaseFactory.newKnowledgeBase(configuration(cl));
             base.addPackages(packages);
+            touch(file); // pruning keeps the entries used last, not the ones written last
             return base;
         } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError e) {
             // a deep object graph on the service's small thread stacks (-Xss512k) included: compiling still works
@@ -217,6 +218,14 @@ public final class CompiledRules {
         KieBaseConfiguration conf = KieServices.get().newKieBaseConfiguration(null, cl);
         conf.setProperty(ConstraintJittingThresholdOption.PROPERTY_NAME, "-1"); // Drools bug #6711
         return conf;
+    }
+
+    private static void touch(Path p) {
+        try {
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            // an entry that cannot be touched is only pruned sooner
+        }
     }
 
     private static long modified(Path p) {

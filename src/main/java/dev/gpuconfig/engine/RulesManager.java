@@ -254,7 +254,11 @@ public class RulesManager {
         RuleSet activated = result.ruleSet();
         metrics.activated(activated);
         if (cache != null && !activated.fromCache()) { // on the build thread, after the swap: off the start's path
-            builds.execute(() -> cache.keep(activated));
+            try {
+                builds.execute(() -> cache.keep(activated));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("rules: shutting down, the activated rule set is not kept compiled");
+            }
         }
         return done;
     }

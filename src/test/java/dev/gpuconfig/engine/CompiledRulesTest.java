@@ -257,4 +257,22 @@ class CompiledRulesTest {
         assertTrue(Files.exists(cache.file("sha256:v" + (CompiledRules.KEEP + 2))), "the newest stays");
         r.discard();
     }
+
+    @Test
+    void anEntryReadRecentlyOutlivesOnesWrittenAfterIt() throws Exception {
+        Path rules = RulesCopy.create();
+        CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
+        RuleSetBuilder.Result r = build(rules, cache);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < CompiledRules.KEEP; i++) { // v0 written first, a minute apart
+            cache.write("sha256:v" + i, r.ruleSet().kieBase().getKiePackages());
+            Files.setLastModifiedTime(cache.file("sha256:v" + i),
+                    java.nio.file.attribute.FileTime.fromMillis(now - (CompiledRules.KEEP - i) * 60_000L));
+        }
+        assertNotNull(cache.read("sha256:v0", getClass().getClassLoader()), "the oldest, read again (an edit reverted)");
+        cache.write("sha256:new", r.ruleSet().kieBase().getKiePackages());
+        assertTrue(Files.exists(cache.file("sha256:v0")), "kept: read last");
+        assertFalse(Files.exists(cache.file("sha256:v1")), "pruned: the one used longest ago");
+        r.discard();
+    }
 }
