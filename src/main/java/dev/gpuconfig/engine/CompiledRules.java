@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 import org.kie.api.KieBaseConfiguration;
 import org.kie.api.KieServices;
 import org.kie.api.definition.KiePackage;
-import org.kie.internal.conf.ConstraintJittingThresholdOption;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -51,8 +50,9 @@ import java.util.stream.Stream;
  */
 public final class CompiledRules {
     private static final Logger LOG = Logger.getLogger(CompiledRules.class);
+    private static final String DIR_NAME = "gpu-config-compiled-rules";
     /** The folder when none is configured: gpu.rules.cache-dir, GPU_RULES_CACHE_DIR. */
-    public static final String DEFAULT_DIR = "${java.io.tmpdir}/gpu-config-compiled-rules";
+    public static final String DEFAULT_DIR = "${java.io.tmpdir}/" + DIR_NAME;
     /** Entries kept: the ones written or read last, so rebuilt services and old rule versions do not pile up. */
     static final int KEEP = 8;
     private static final String SUFFIX = ".rules";
@@ -73,7 +73,7 @@ public final class CompiledRules {
 
     /** {@link #DEFAULT_DIR}, for the launcher, which reads its settings before the configuration exists. */
     public static Path defaultDir() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "gpu-config-compiled-rules");
+        return Path.of(System.getProperty("java.io.tmpdir"), DIR_NAME);
     }
 
     public Path dir() {
@@ -213,10 +213,10 @@ public final class CompiledRules {
         }
     }
 
-    /** The settings the compiled path gives its rule base (RuleSetBuilder's module model). */
+    /** The settings the compiled path gives its rule base. */
     private static KieBaseConfiguration configuration(ClassLoader cl) {
         KieBaseConfiguration conf = KieServices.get().newKieBaseConfiguration(null, cl);
-        conf.setProperty(ConstraintJittingThresholdOption.PROPERTY_NAME, "-1"); // Drools bug #6711
+        RuleSetBuilder.RULE_BASE_SETTINGS.forEach(conf::setProperty);
         return conf;
     }
 

@@ -30,6 +30,13 @@ public final class RuleSetBuilder {
     private static final String BASE = "src/main/resources/dev/gpuconfig/policy/";
     private static final AtomicLong BUILDS = new AtomicLong();
 
+    /**
+     * Settings of the rule base itself, given to a compiled one (through the module model) and to
+     * one assembled from the compiled-rules cache alike. Drools 10.2.0 bug #6711: jitted
+     * constraints throw NoSuchMethodError after ~20 evaluations.
+     */
+    static final Map<String, String> RULE_BASE_SETTINGS = Map.of(ConstraintJittingThresholdOption.PROPERTY_NAME, "-1");
+
     private final int poolSize;
     private final CandidateCheck check;
     private final CompiledRules cache;
@@ -227,8 +234,7 @@ public final class RuleSetBuilder {
 
     private static KieModuleModel kmodule(KieServices ks) {
         KieModuleModel module = ks.newKieModuleModel();
-        // Drools 10.2.0 bug #6711: jitted constraints throw NoSuchMethodError after ~20 evaluations.
-        module.setConfigurationProperty(ConstraintJittingThresholdOption.PROPERTY_NAME, "-1");
+        RULE_BASE_SETTINGS.forEach(module::setConfigurationProperty);
         // MVEL consequences need no Java compiler: a build skips compiling a class per rule (first
         // build about 0.8 s faster, 40 MB less resident memory). A rule that needs Java says
         // dialect "java" itself (rules/README.md).
