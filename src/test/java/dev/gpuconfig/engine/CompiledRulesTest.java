@@ -86,11 +86,7 @@ class CompiledRulesTest {
     /** Every catalog model under an id of its own, with and without overrides, and ids no catalog row names. */
     private static List<DecideRequest> requests(Path rules) throws Exception {
         List<DecideRequest> out = new ArrayList<>();
-        for (String line : Files.readAllLines(rules.resolve("catalog/models.csv"))) {
-            if (line.isBlank() || line.startsWith("#") || line.startsWith("key,")) {
-                continue;
-            }
-            String id = "some-org/" + line.substring(0, line.indexOf(','));
+        for (String id : CatalogIds.of(rules)) {
             out.add(DecideRequest.of(id));
             out.add(new DecideRequest(id, 131072, null, null, null, null));
             out.add(new DecideRequest(id, null, null, Quantization.FP8, null, "H100"));
@@ -138,37 +134,33 @@ class CompiledRulesTest {
 
     @Test
     void readRulesThatFailTheirPolicyTestsAreDroppedAndTheFolderCompiled() throws Exception {
-        Path rules = RulesCopy.create();
-        CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
-        RuleSetBuilder.Result compiled = compiledAndKept(rules, cache);
-        compiled.discard();
-        // the policy tests as the builder runs them, failing whatever came from the cache
-        CandidateCheck failsCachedRules = (rs, folder) -> rs.fromCache()
-                ? List.of(new RuleProblem("tests/shipped-policy.csv", 5, "gpu is T4, expected L4"))
-                : new PolicyTestRunner().check(rs, folder);
-        RuleSetBuilder.Result r = new RuleSetBuilder(2, failsCachedRules, cache).build(RuleFolder.read(rules));
-        assertTrue(r.ok(), r.problems().toString());
-        assertFalse(r.ruleSet().fromCache());
-        assertTrue(r.phasesMs().containsKey("compile"), r.phasesMs().toString());
-        assertFalse(Files.exists(cache.file(compiled.version())), "the entry that failed is gone");
-        r.discard();
+        assertDroppedAndCompiledWhenCachedRulesGet(rs -> List.of(new RuleProblem("tests/shipped-policy.csv", 5,
+                "gpu is T4, expected L4")));
     }
 
     @Test
     void readRulesThatThrowInTheirPolicyTestsAreDroppedAndTheFolderCompiled() throws Exception {
+        assertDroppedAndCompiledWhenCachedRulesGet(rs -> {
+            throw new IllegalStateException("a rule of the entry cannot run");
+        });
+    }
+
+    /**
+     * The folder kept compiled, then built with its policy tests as the builder runs them, except
+     * that rules read from the cache get {@code onCachedRules}: the build must compile the folder
+     * (not refuse it) and drop the entry.
+     */
+    private static void assertDroppedAndCompiledWhenCachedRulesGet(java.util.function.Function<RuleSet, List<RuleProblem>> onCachedRules)
+            throws Exception {
         Path rules = RulesCopy.create();
         CompiledRules cache = new CompiledRules(RulesCopy.tempDir("compiled"), "build-a");
         compiledAndKept(rules, cache).discard();
-        CandidateCheck throwsOnCachedRules = (rs, folder) -> {
-            if (rs.fromCache()) {
-                throw new IllegalStateException("a rule of the entry cannot run");
-            }
-            return new PolicyTestRunner().check(rs, folder);
-        };
-        RuleSetBuilder.Result r = new RuleSetBuilder(2, throwsOnCachedRules, cache).build(RuleFolder.read(rules));
+        CandidateCheck check = (rs, folder) -> rs.fromCache() ? onCachedRules.apply(rs) : new PolicyTestRunner().check(rs, folder);
+        RuleSetBuilder.Result r = new RuleSetBuilder(2, check, cache).build(RuleFolder.read(rules));
         assertTrue(r.ok(), "not refused: " + r.problems());
         assertFalse(r.ruleSet().fromCache());
-        assertFalse(Files.exists(cache.file(r.version())));
+        assertTrue(r.phasesMs().containsKey("compile"), r.phasesMs().toString());
+        assertFalse(Files.exists(cache.file(r.version())), "the entry that failed is gone");
         r.discard();
     }
 

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -101,11 +100,7 @@ class FiresOnceTest {
     /** Every catalog model, plain and with overrides, and ids no catalog row names. */
     private static List<DecideRequest> requests() throws Exception {
         List<DecideRequest> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("rules/catalog/models.csv"))) {
-            if (line.isBlank() || line.startsWith("#") || line.startsWith("key,")) {
-                continue;
-            }
-            String id = "some-org/" + line.substring(0, line.indexOf(','));
+        for (String id : CatalogIds.of(Path.of("rules"))) {
             out.add(DecideRequest.of(id));
             out.add(new DecideRequest(id, 8192, null, Quantization.FP8, null, null));
             out.add(new DecideRequest(id + "-GGUF:Q4_K_M", null, null, null, null, "L4"));
