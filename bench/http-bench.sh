@@ -2,7 +2,9 @@
 # HTTP benchmark of the packaged service, on loopback only. Starts the service on a copy of rules/,
 # measures: time from JVM start to ready, POST /v1/gpu-config against the framework's floor
 # GET /q/health/live at 16 and 64 connections (wrk), the batch endpoint in models per second,
-# resident memory under load, and activation latency (write a rules file -> new version served).
+# requests the service has not answered before (each evaluated by the rules), alone and beside
+# repeated ones, resident memory under load, and activation latency (write a rules file -> new
+# version served).
 # Usage: bench/http-bench.sh [seconds per run, default 15]. Needs wrk (apt-get install wrk).
 # The JIT profile is the production default (throughput); GPU_JIT=fast-start measures the other one.
 set -euo pipefail
@@ -63,6 +65,7 @@ run() { # name, connections, wrk args...
 wrk -t2 -c64 -d${BENCH_WARMUP_SECS:-20}s -s bench/decide.lua "http://localhost:$port" >/dev/null
 wrk -t2 -c16 -d3s "http://localhost:$port/q/health/live" >/dev/null
 wrk -t2 -c16 -d3s -s bench/batch.lua "http://localhost:$port" >/dev/null
+wrk -t2 -c64 -d10s -s bench/decide-new.lua "http://localhost:$port" >/dev/null
 for c in 16 64; do
   run floor-health-live $c "http://localhost:$port/q/health/live"
   run decide $c -s bench/decide.lua "http://localhost:$port"
@@ -71,6 +74,16 @@ for c in 16 64; do
 done
 run batch-100-models 16 -s bench/batch.lua "http://localhost:$port"
 awk -v r="$(cat /tmp/bench-batch-100-models-16)" 'BEGIN {printf "batch: %.0f models/s\n", r * 100}'
+# requests the service has not answered before, each evaluated by the rules (bench/decide-new.lua)
+run decide-new 64 -s bench/decide-new.lua "http://localhost:$port"
+# repeated requests while new ones stream in beside them: what a remembered answer waits
+mix=$(mktemp)
+wrk -t1 -c32 -d"${secs}s" --latency -s bench/decide-new.lua "http://localhost:$port" >"$mix" &
+run decide-beside-new 32 -s bench/decide.lua "http://localhost:$port"
+wait $!
+printf '%-28s c=%-3s %10s req/s  p50 %-9s p99 %-9s\n' "  (the new ones beside)" 32 "$(awk '/Requests\/sec/ {print $2}' "$mix")" \
+  "$(awk '$1=="50%" {print $2}' "$mix")" "$(awk '$1=="99%" {print $2}' "$mix")"
+rm -f "$mix"
 echo "resident memory after load: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$pid/status), peak $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
 
 # activation latency: change a rules file, wait until the new version answers

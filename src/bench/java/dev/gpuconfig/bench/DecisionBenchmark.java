@@ -4,6 +4,7 @@ import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionMetrics;
 import dev.gpuconfig.decide.DecisionService;
+import dev.gpuconfig.decide.DecisionWorkers;
 import dev.gpuconfig.decide.PolicyTestRunner;
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.engine.RulesConfig;
@@ -64,7 +65,7 @@ public class DecisionBenchmark {
         if (!manager.reload("benchmark").ok()) {
             throw new IllegalStateException(manager.lastAttempt().errors().toString());
         }
-        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()));
+        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers());
         requests = new DecideRequest[PolicyFixtures.IDS.length];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = DecideRequest.of(PolicyFixtures.IDS[i]);
@@ -108,7 +109,7 @@ public class DecisionBenchmark {
 
     @Benchmark
     public byte[] served() {
-        return service.decideJson(nextRequest());
+        return service.decideJson(nextRequest()).toCompletableFuture().join();
     }
 
     @Benchmark

@@ -12,6 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import java.util.concurrent.CompletionStage;
+
 
 /** Decide: which GPU, how many, what utilization, engine arguments and environment for a model. */
 @Path("/v1/gpu-config")
@@ -23,12 +25,13 @@ public class GpuConfigResource {
         this.service = service;
     }
 
-    // A decision takes microseconds (and is memoized per rule set), so it runs on the I/O thread:
-    // no hand-off to a worker pool. The batch endpoint, up to 1000 decisions, stays on a worker.
+    // An answer the rule set remembers takes well under a microsecond, so it is given on the I/O
+    // thread: no hand-off to a worker pool. The service evaluates any other answer on its decision
+    // threads (DecisionWorkers). The batch endpoint, up to 1000 decisions, runs on a worker.
     @POST
     @NonBlocking
     @Consumes(MediaType.APPLICATION_JSON)
-    public byte[] decide(JsonNode body) {
+    public CompletionStage<byte[]> decide(JsonNode body) {
         return service.decideJson(RequestReader.fromJson(body));
     }
 
@@ -36,7 +39,7 @@ public class GpuConfigResource {
     // operation id must be unique there.
     @GET
     @NonBlocking
-    public byte[] decideByQuery(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
+    public CompletionStage<byte[]> decideByQuery(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
                                 @QueryParam("paramsBillions") String paramsBillions,
                                 @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
                                 @QueryParam("gpu") String gpu) {

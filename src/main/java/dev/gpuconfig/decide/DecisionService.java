@@ -18,6 +18,7 @@ import org.kie.api.runtime.rule.ConsequenceException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import static dev.gpuconfig.profile.MemoryMath.round;
@@ -33,10 +34,12 @@ public class DecisionService {
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
     private final RulesManager rules;
     private final DecisionMetrics metrics;
+    private final DecisionWorkers workers;
 
-    public DecisionService(RulesManager rules, DecisionMetrics metrics) {
+    public DecisionService(RulesManager rules, DecisionMetrics metrics, DecisionWorkers workers) {
         this.rules = rules;
         this.metrics = metrics;
+        this.workers = workers;
     }
 
     public RuleSet ruleSet() {
@@ -52,19 +55,31 @@ public class DecisionService {
         return rs.memo(req, r -> decide(rs, r, null));
     }
 
-    /** The decision as JSON bytes, serialized once per request and rule set. */
-    public byte[] decideJson(DecideRequest req) {
-        return answer(ruleSet(), req).json();
+    /**
+     * The decision as JSON bytes, serialized once per request and rule set. An answer the memo
+     * holds completes here, on the caller's (I/O) thread; any other is evaluated on a decision
+     * thread ({@link DecisionWorkers}), so remembered answers never wait behind evaluations.
+     */
+    public CompletionStage<byte[]> decideJson(DecideRequest req) {
+        RuleSet rs = ruleSet();
+        JsonKey key = new JsonKey(req);
+        long start = System.nanoTime();
+        Answer hit = rs.memoized(key);
+        if (hit != null) {
+            metrics.decided(hit.response(), System.nanoTime() - start);
+            return CompletableFuture.completedFuture(hit.json());
+        }
+        return workers.submit(() -> answer(rs, key, start).json());
     }
 
     /**
-     * One request's answer on {@code rs}, counted in the metrics. The answer and its JSON bytes are
-     * kept together, so a repeated request costs one memo lookup.
+     * One request's answer on {@code rs}, counted in the metrics from {@code start}. The answer and
+     * its JSON bytes are kept together, so a repeated request costs one memo lookup.
      */
-    private Answer answer(RuleSet rs, DecideRequest req) {
-        long start = System.nanoTime();
+    private Answer answer(RuleSet rs, JsonKey key, long start) {
         try {
-            Answer a = rs.memo(new JsonKey(req), k -> Answer.of(decide(rs, k.request())));
+            // evaluated with the three-argument decide: the two-argument one would also keep the bare answer
+            Answer a = rs.memo(key, k -> Answer.of(decide(rs, k.request(), null)));
             metrics.decided(a.response(), System.nanoTime() - start);
             return a;
         } catch (PolicyException e) {
@@ -148,7 +163,7 @@ public class DecisionService {
         for (int i = 0; i < answers.length; i++) {
             byte[] json;
             try {
-                json = answer(rs, RequestReader.fromJson(items.get(i))).json();
+                json = answer(rs, new JsonKey(RequestReader.fromJson(items.get(i))), System.nanoTime()).json();
             } catch (DecideException e) {
                 json = Json.write(Problem.of(e));
             }

@@ -8,7 +8,8 @@ import java.util.Properties;
 
 /**
  * How many Vert.x event loops the service runs when nobody says (Quarkus's own default is twice
- * the CPUs). A decision takes microseconds on its I/O thread. With the full JIT one loop per two
+ * the CPUs). A remembered decision takes microseconds on its I/O thread (one the rules must
+ * evaluate goes to a decision thread, decide/DecisionWorkers). With the full JIT one loop per two
  * CPUs answers 30,000 a second on this project's 2-core machine, and the other half stays for rule
  * rebuilds, batches (worker threads), the JIT and GC: with four loops on two cores they preempted
  * one another mid-batch, and that was the p99 at 64 connections, 8.5-11.6 ms against 3.8-4.0 ms
