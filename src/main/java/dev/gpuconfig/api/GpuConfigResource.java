@@ -1,6 +1,7 @@
 package dev.gpuconfig.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.RequestReader;
 import io.smallrye.common.annotation.NonBlocking;
@@ -11,6 +12,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.concurrent.CompletionStage;
 
@@ -28,10 +34,15 @@ public class GpuConfigResource {
     // An answer the rule set remembers takes well under a microsecond, so it is given on the I/O
     // thread: no hand-off to a worker pool. The service evaluates any other answer on its decision
     // threads (DecisionWorkers). The batch endpoint, up to 1000 decisions, runs on a worker.
+    // The answers leave as JSON bytes written once per rule set, so the OpenAPI document is told
+    // what they hold: from the byte[] it would say "binary".
     @POST
     @NonBlocking
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompletionStage<byte[]> decide(JsonNode body) {
+    @APIResponse(responseCode = "200", description = "the decision",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecideResponse.class)))
+    public CompletionStage<byte[]> decide(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RequestSchemas.Decide.class))) JsonNode body) {
         return service.decideJson(RequestReader.fromJson(body));
     }
 
@@ -39,6 +50,8 @@ public class GpuConfigResource {
     // operation id must be unique there.
     @GET
     @NonBlocking
+    @APIResponse(responseCode = "200", description = "the decision",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecideResponse.class)))
     public CompletionStage<byte[]> decideByQuery(@QueryParam("model") String model, @QueryParam("contextLength") String contextLength,
                                 @QueryParam("paramsBillions") String paramsBillions,
                                 @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
@@ -49,7 +62,13 @@ public class GpuConfigResource {
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
-    public byte[] batch(JsonNode body) {
+    @APIResponse(responseCode = "200", description = "the decisions in the order asked; an invalid item gets a problem object"
+            + " (type, title, status, detail) in its place",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = DecideResponse.class)))
+    public byte[] batch(@RequestBody(required = true, description = "at most 1000 decide requests", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, maxItems = 1000,
+            implementation = RequestSchemas.Decide.class))) JsonNode body) {
         return service.decideBatchJson(body);
     }
 }

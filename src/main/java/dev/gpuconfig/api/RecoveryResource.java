@@ -9,6 +9,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** After a failure and at container start: what to try next, and whether a decision holds on a device. */
 @Path("/v1")
@@ -25,13 +28,15 @@ public class RecoveryResource {
 
     @POST
     @Path("/oom")
-    public OomResponse oom(JsonNode body) {
+    public OomResponse oom(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RequestSchemas.Oom.class))) JsonNode body) {
         return oom.recover(body);
     }
 
     @POST
     @Path("/diagnostics")
-    public DiagnosticsService.Report diagnostics(JsonNode body) {
+    public DiagnosticsService.Report diagnostics(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RequestSchemas.Diagnostics.class))) JsonNode body) {
         return diagnostics.check(body);
     }
 }
