@@ -49,7 +49,7 @@ sleep 0.2; grep -m1 -o "([0-9]* ms to .*)" "$log" | sed 's/^/rules at start: /' 
 run() { # name, connections, wrk args...
   local name=$1 conns=$2; shift 2
   local out
-  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
+  out=$(wrk -t$((conns < 2 ? conns : 2)) -c"$conns" -d"${secs}s" --latency "$@")
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -76,6 +76,9 @@ run batch-100-models 16 -s bench/batch.lua "http://localhost:$port"
 awk -v r="$(cat /tmp/bench-batch-100-models-16)" 'BEGIN {printf "batch: %.0f models/s\n", r * 100}'
 # requests the service has not answered before, each evaluated by the rules (bench/decide-new.lua)
 run decide-new 64 -s bench/decide-new.lua "http://localhost:$port"
+# one client's batches of 100 new requests (bench/batch-new.lua): a dashboard after an edit of the rules
+run batch-100-new 1 -s bench/batch-new.lua "http://localhost:$port"
+awk -v r="$(cat /tmp/bench-batch-100-new-1)" 'BEGIN {printf "batch of new requests: %.0f models/s\n", r * 100}'
 # repeated requests while new ones stream in beside them: what a remembered answer waits
 mix=$(mktemp)
 wrk -t1 -c32 -d"${secs}s" --latency -s bench/decide-new.lua "http://localhost:$port" >"$mix" &

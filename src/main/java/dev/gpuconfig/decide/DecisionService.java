@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.gpuconfig.profile.MemoryMath.round;
 
@@ -152,23 +153,59 @@ public class DecisionService {
     /**
      * Answers a batch on one rule set, in order, as JSON: each answer is the bytes written once per
      * request and rule set; an invalid item gets a problem object in its place and the rest are
-     * still answered. The array is assembled once at its exact size (a growing buffer and its final
-     * copy tripled the garbage of a 100-model batch).
+     * still answered. What the memo holds is copied on this thread; the other items are evaluated
+     * on the decision threads side by side (a dashboard's batch after an edit of the rules is all
+     * new requests: one thread took 25 ms for 100 of them).
      */
     public byte[] decideBatchJson(com.fasterxml.jackson.databind.JsonNode items) {
         checkBatch(items);
         RuleSet rs = ruleSet();
         byte[][] answers = new byte[items.size()][];
-        int size = 2 + Math.max(0, answers.length - 1);
+        List<CompletableFuture<Void>> evaluating = new ArrayList<>();
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
         for (int i = 0; i < answers.length; i++) {
-            byte[] json;
+            long start = System.nanoTime();
+            JsonKey key;
             try {
-                json = answer(rs, new JsonKey(RequestReader.fromJson(items.get(i))), System.nanoTime()).json();
+                key = new JsonKey(RequestReader.fromJson(items.get(i)));
             } catch (DecideException e) {
-                json = Json.write(Problem.of(e));
+                answers[i] = Json.write(Problem.of(e));
+                continue;
             }
-            answers[i] = json;
-            size += json.length;
+            Answer hit = rs.memoized(key);
+            if (hit != null) {
+                metrics.decided(hit.response(), System.nanoTime() - start);
+                answers[i] = hit.json();
+                continue;
+            }
+            int slot = i;
+            evaluating.add(workers.submit(() -> answer(rs, key, start).json()).handle((json, failure) -> {
+                if (failure instanceof DecideException e) {
+                    answers[slot] = Json.write(Problem.of(e));
+                } else if (failure != null) {
+                    unexpected.compareAndSet(null, failure);
+                } else {
+                    answers[slot] = json;
+                }
+                return (Void) null;
+            }).toCompletableFuture());
+        }
+        CompletableFuture.allOf(evaluating.toArray(CompletableFuture[]::new)).join();
+        Throwable failure = unexpected.get();
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
+        }
+        return jsonArray(answers);
+    }
+
+    /** The answers as one JSON array, assembled once at its exact size (a growing buffer and its
+     * final copy tripled the garbage of a 100-model batch). */
+    private static byte[] jsonArray(byte[][] answers) {
+        int size = 2 + Math.max(0, answers.length - 1);
+        for (byte[] a : answers) {
+            size += a.length;
         }
         byte[] out = new byte[size];
         int at = 0;

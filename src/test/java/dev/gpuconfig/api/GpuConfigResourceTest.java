@@ -98,6 +98,29 @@ class GpuConfigResourceTest {
     }
 
     @Test
+    void aBatchOfNewRequestsEvaluatedSideBySideKeepsItsOrder() {
+        // every item is new to the rule set (its own context length), so each is evaluated on a
+        // decision thread; the answers still come back in the order asked, problems in place
+        String[] ids = {"meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-30B-A3B-FP8", "mistralai/Mixtral-8x7B-Instruct-v0.1"};
+        int noFit = 17;
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < 60; i++) {
+            body.append(i == 0 ? "" : ",").append(i == noFit ? "{\"model\": \"x/huge\", \"paramsBillions\": 9000}"
+                    : "{\"model\": \"" + ids[i % ids.length] + "\", \"contextLength\": " + (4099 + 7 * i) + "}");
+        }
+        io.restassured.path.json.JsonPath answers = given().contentType(ContentType.JSON).body(body.append("]").toString())
+                .when().post("/v1/gpu-config/batch").then().statusCode(200).body("$", hasSize(60)).extract().jsonPath();
+        for (int i = 0; i < 60; i++) {
+            if (i == noFit) {
+                assertEquals(422, answers.getInt("[" + i + "].status"), "item " + i);
+            } else {
+                assertEquals(ids[i % ids.length], answers.getString("[" + i + "].model"), "item " + i);
+                assertEquals(4099 + 7 * i, answers.getInt("[" + i + "].contextTarget"), "item " + i);
+            }
+        }
+    }
+
+    @Test
     void aBatchItemIsTheSameAnswerAsTheSingleRequest() {
         // single and batch answers share one memo per rule set: in either order, the same bytes
         String single = given().queryParam("model", "google/gemma-2-9b-it").when().get("/v1/gpu-config")
