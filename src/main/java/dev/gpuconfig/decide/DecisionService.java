@@ -65,12 +65,18 @@ public class DecisionService {
         RuleSet rs = ruleSet();
         JsonKey key = new JsonKey(req);
         long start = System.nanoTime();
+        byte[] hit = remembered(rs, key, start);
+        return hit != null ? CompletableFuture.completedFuture(hit) : workers.submit(() -> answer(rs, key, start).json());
+    }
+
+    /** The JSON the memo of {@code rs} holds for {@code key}, counted in the metrics; null if it holds none. */
+    private byte[] remembered(RuleSet rs, JsonKey key, long start) {
         Answer hit = rs.memoized(key);
-        if (hit != null) {
-            metrics.decided(hit.response(), System.nanoTime() - start);
-            return CompletableFuture.completedFuture(hit.json());
+        if (hit == null) {
+            return null;
         }
-        return workers.submit(() -> answer(rs, key, start).json());
+        metrics.decided(hit.response(), System.nanoTime() - start);
+        return hit.json();
     }
 
     /**
@@ -172,10 +178,8 @@ public class DecisionService {
                 answers[i] = Json.write(Problem.of(e));
                 continue;
             }
-            Answer hit = rs.memoized(key);
-            if (hit != null) {
-                metrics.decided(hit.response(), System.nanoTime() - start);
-                answers[i] = hit.json();
+            answers[i] = remembered(rs, key, start);
+            if (answers[i] != null) {
                 continue;
             }
             int slot = i;
