@@ -100,7 +100,6 @@ public final class RuleSet {
      * nobody reads again, which the collector copies into the old generation and then has to
      * collect in full (a 60 ms pause every 2-3 s at 3,000 such requests a second).
      */
-    @SuppressWarnings("unchecked")
     public <K, V> V memo(K key, java.util.function.Function<K, V> compute) {
         V hit = memoized(key);
         if (hit != null) {
