@@ -99,3 +99,5 @@ for i in 1 2 3 4 5; do
   done
   echo "activation after a change: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 done
+# the activations compile rules beside the grown heap: the peak over the whole run, not only the load
+echo "resident memory after the activations: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$pid/status), peak over the whole run $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"

@@ -28,10 +28,11 @@ public class DecisionMetrics {
         this.latency = Timer.builder("gpu.decision.latency").description("time to decide one request").register(registry);
     }
 
-    void decided(DecideResponse a, long nanos) {
+    /** One answered decision: the configuration it chose ({@code modalGpu}, as "H100:2") and the rules it fired. */
+    void decided(String modalGpu, java.util.List<String> firedRules, long nanos) {
         latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        counter(byGpu, "gpu.decisions", "gpu", a.modalGpu(), "decisions by chosen configuration").increment();
-        firings.add(a.firedRules());
+        counter(byGpu, "gpu.decisions", "gpu", modalGpu, "decisions by chosen configuration").increment();
+        firings.add(firedRules);
     }
 
     void policyError(String rule) {

@@ -75,19 +75,19 @@ public class DecisionService {
         if (hit == null) {
             return null;
         }
-        metrics.decided(hit.response(), System.nanoTime() - start);
+        metrics.decided(hit.modalGpu(), hit.firedRules(), System.nanoTime() - start);
         return hit.json();
     }
 
     /**
-     * One request's answer on {@code rs}, counted in the metrics from {@code start}. The answer and
-     * its JSON bytes are kept together, so a repeated request costs one memo lookup.
+     * One request's answer on {@code rs}, counted in the metrics from {@code start}. The memo keeps
+     * its JSON bytes with what the metrics count, so a repeated request costs one memo lookup.
      */
     private Answer answer(RuleSet rs, JsonKey key, long start) {
         try {
             // evaluated with the three-argument decide: the two-argument one would also keep the bare answer
             Answer a = rs.memo(key, k -> Answer.of(decide(rs, k.request(), null)));
-            metrics.decided(a.response(), System.nanoTime() - start);
+            metrics.decided(a.modalGpu(), a.firedRules(), System.nanoTime() - start);
             return a;
         } catch (PolicyException e) {
             metrics.policyError(e.rule());
@@ -98,9 +98,14 @@ public class DecisionService {
     private record JsonKey(DecideRequest request) {
     }
 
-    private record Answer(DecideResponse response, byte[] json) {
+    /**
+     * What the memo keeps of an answer served as JSON: the bytes, and the two fields the metrics
+     * count. Not the answer itself: its objects took 2 KB beside 3 KB of JSON, and a memo full of
+     * them kept the heap 20-30 MB larger under requests that rarely repeat (docs/performance.md, round 9).
+     */
+    private record Answer(String modalGpu, List<String> firedRules, byte[] json) {
         static Answer of(DecideResponse response) {
-            return new Answer(response, Json.write(response));
+            return new Answer(response.modalGpu(), response.firedRules(), Json.write(response));
         }
     }
 

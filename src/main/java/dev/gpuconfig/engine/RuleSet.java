@@ -34,8 +34,10 @@ public final class RuleSet {
     private volatile boolean disposed;
     /** Answers already given by this rule set: a decision is a pure function of the request and the rules. */
     private final java.util.concurrent.ConcurrentHashMap<Object, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
-    // answers and their JSON take about 5 KB per request: 4096 entries stay under 25 MB
-    static final int MEMO_LIMIT = 4096;
+    // an answer kept as JSON takes about 3.5 KB: 2,048 stay under 8 MB. The heap grows by about
+    // 1.7x what stays live (40% kept free), so a fuller memo cost resident memory under requests
+    // that rarely repeat (round 9 of docs/performance.md); dashboards ask for a few hundred models
+    static final int MEMO_LIMIT = 2048;
     /** Hashes of keys asked once, by slot: see {@link #askedBefore}. */
     private final int[] asked = new int[2 * MEMO_LIMIT];
 

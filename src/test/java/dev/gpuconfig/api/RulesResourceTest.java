@@ -48,11 +48,15 @@ class RulesResourceTest {
     void firingsCountEveryAnsweredDecisionAlsoWhenMemoized() {
         String rule = "gpu_rule_firings_total{rule=\"size band: small\"";
         given().queryParam("model", "microsoft/phi-2").when().get("/v1/gpu-config").then().statusCode(200);
+        String byGpu = "gpu_decisions_total{gpu=\"T4\"";
         double before = metric(rule);
+        double chosenBefore = metric(byGpu);
         for (int i = 0; i < 3; i++) {
             given().queryParam("model", "microsoft/phi-2").when().get("/v1/gpu-config").then().statusCode(200);
         }
         org.junit.jupiter.api.Assertions.assertEquals(before + 3, metric(rule), 0.0);
+        // the memo keeps the JSON with the chosen configuration, which the metrics count for every answer
+        org.junit.jupiter.api.Assertions.assertEquals(chosenBefore + 3, metric(byGpu), 0.0);
     }
 
     private static double metric(String prefix) {
