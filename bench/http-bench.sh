@@ -87,7 +87,9 @@ wait $!
 printf '%-28s c=%-3s %10s req/s  p50 %-9s p99 %-9s\n' "  (the new ones beside)" 32 "$(awk '/Requests\/sec/ {print $2}' "$mix")" \
   "$(awk '$1=="50%" {print $2}' "$mix")" "$(awk '$1=="99%" {print $2}' "$mix")"
 rm -f "$mix"
-echo "resident memory after load: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$pid/status), peak $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
+# the service's resident memory now and its peak so far (VmRSS, VmHWM), in MB
+mb() { awk -v k="$1:" '$1 == k {printf "%.0f MB", $2/1024}' /proc/$pid/status; }
+echo "resident memory after load: $(mb VmRSS), peak $(mb VmHWM)"
 
 # activation latency: change a rules file, wait until the new version answers
 for i in 1 2 3 4 5; do
@@ -100,4 +102,4 @@ for i in 1 2 3 4 5; do
   echo "activation after a change: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 done
 # the activations compile rules beside the grown heap: the peak over the whole run, not only the load
-echo "resident memory after the activations: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$pid/status), peak over the whole run $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
+echo "resident memory after the activations: $(mb VmRSS), peak over the whole run $(mb VmHWM)"
