@@ -1,5 +1,6 @@
 package dev.gpuconfig.bench;
 
+import dev.gpuconfig.decide.BatchAdmission;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionMetrics;
@@ -65,7 +66,8 @@ public class DecisionBenchmark {
         if (!manager.reload("benchmark").ok()) {
             throw new IllegalStateException(manager.lastAttempt().errors().toString());
         }
-        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers());
+        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers(),
+                new BatchAdmission(2000, 8000, 10_000, 30_000));
         requests = new DecideRequest[PolicyFixtures.IDS.length];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = DecideRequest.of(PolicyFixtures.IDS[i]);

@@ -38,7 +38,8 @@ public class OpenApiProblems implements OASFilter {
                     op.getResponses().addAPIResponse("400", problem("invalid input: a missing or malformed field, or malformed JSON"));
                 }
                 op.getResponses().defaultValue(problem("an error: 400 invalid input, 401/403 an admin call without the token,"
-                        + " 415 a body that is not JSON, 422 no configuration fits, 503 no valid rule set active yet"));
+                        + " 415 a body that is not JSON, 422 no configuration fits, 503 no valid rule set active yet"
+                        + " or too many batch items in flight (with Retry-After)"));
             });
         });
     }

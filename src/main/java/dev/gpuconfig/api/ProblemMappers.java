@@ -15,7 +15,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response decide(DecideException e) {
-        return problem(Problem.of(e));
+        Response r = problem(Problem.of(e));
+        // 503 passes (no rule set active yet, a full batch queue): say when to come back
+        return e.status() == 503 ? Response.fromResponse(r).header("Retry-After", "1").build() : r;
     }
 
     @ServerExceptionMapper

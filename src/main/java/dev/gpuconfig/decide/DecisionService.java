@@ -19,6 +19,7 @@ import org.kie.api.runtime.rule.ConsequenceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,11 +37,13 @@ public class DecisionService {
     private final RulesManager rules;
     private final DecisionMetrics metrics;
     private final DecisionWorkers workers;
+    private final BatchAdmission batches;
 
-    public DecisionService(RulesManager rules, DecisionMetrics metrics, DecisionWorkers workers) {
+    public DecisionService(RulesManager rules, DecisionMetrics metrics, DecisionWorkers workers, BatchAdmission batches) {
         this.rules = rules;
         this.metrics = metrics;
         this.workers = workers;
+        this.batches = batches;
     }
 
     public RuleSet ruleSet() {
@@ -162,15 +165,52 @@ public class DecisionService {
     }
 
     /**
-     * Answers a batch on one rule set, in order, as JSON: each answer is the bytes written once per
-     * request and rule set; an invalid item gets a problem object in its place and the rest are
-     * still answered. What the memo holds is copied on this thread; the other items are evaluated
-     * on the decision threads side by side (a dashboard's batch after an edit of the rules is all
-     * new requests: one thread took 25 ms for 100 of them).
+     * Answers a batch on one rule set, in order: each answer is the JSON written once per request
+     * and rule set; an invalid item gets a problem object in its place and the rest are still
+     * answered. The body is counted here, and the batch waits, holding no thread, for room among
+     * the items in flight ({@link BatchAdmission}); then it is parsed ({@link BatchBody}) and
+     * answered on a decision thread: what the memo holds is copied there, the other items are
+     * evaluated on the decision threads side by side (a dashboard's batch after an edit of the
+     * rules is all new requests: one thread took 25 ms for 100 of them). The batch keeps its room
+     * until its answer has left ({@link BatchClient#whenWritten}); the room is tied to that
+     * before the answer is handed over, because the server cancels the returned stage when the
+     * client leaves, and a release hung on it never ran. A batch whose client left while it
+     * waited gives the room back unanswered: nobody would read the answer.
+     * @throws DecideException 400 for a body that is not a JSON array of at most 1000 items
      */
-    public byte[] decideBatchJson(com.fasterxml.jackson.databind.JsonNode items) {
-        checkBatch(items);
-        RuleSet rs = ruleSet();
+    public CompletionStage<BatchAnswers> decideBatch(byte[] json, BatchClient client) {
+        BatchBody body = BatchBody.of(json, MAX_BATCH);
+        CompletableFuture<BatchAnswers> done = new CompletableFuture<>();
+        batches.enter(body.items()).whenComplete((room, refused) -> {
+            if (refused != null) {
+                done.completeExceptionally(refused);
+            } else if (!client.waits()) {
+                room.close();
+                done.completeExceptionally(new DecideException(503, "Client left",
+                        "the client closed the connection while its batch waited for room"));
+            } else {
+                // the rule set active once the batch got its room: it may have waited seconds
+                workers.submit(() -> answerBatch(ruleSet(), body.tree())).thenCompose(answers -> answers)
+                        .whenComplete((answers, failure) -> {
+                            try {
+                                if (failure != null) {
+                                    throw failure;
+                                }
+                                BatchAnswers batch = new BatchAnswers(answers, room);
+                                client.whenWritten(batch::close);
+                                done.complete(batch);
+                            } catch (Throwable t) {
+                                room.close();
+                                done.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+                            }
+                        });
+            }
+        });
+        return done;
+    }
+
+    /** The batch's answers, once the items the memo does not hold have been evaluated. */
+    private CompletableFuture<byte[][]> answerBatch(RuleSet rs, com.fasterxml.jackson.databind.JsonNode items) {
         byte[][] answers = new byte[items.size()][];
         List<CompletableFuture<Void>> evaluating = new ArrayList<>();
         AtomicReference<Throwable> unexpected = new AtomicReference<>();
@@ -199,44 +239,15 @@ public class DecisionService {
                 return (Void) null;
             }).toCompletableFuture());
         }
-        CompletableFuture.allOf(evaluating.toArray(CompletableFuture[]::new)).join();
-        Throwable failure = unexpected.get();
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        } else if (failure instanceof Error e) {
-            throw e;
-        }
-        return jsonArray(answers);
-    }
-
-    /** The answers as one JSON array, assembled once at its exact size (a growing buffer and its
-     * final copy tripled the garbage of a 100-model batch). */
-    private static byte[] jsonArray(byte[][] answers) {
-        int size = 2 + Math.max(0, answers.length - 1);
-        for (byte[] a : answers) {
-            size += a.length;
-        }
-        byte[] out = new byte[size];
-        int at = 0;
-        out[at++] = '[';
-        for (int i = 0; i < answers.length; i++) {
-            if (i > 0) {
-                out[at++] = ',';
+        return CompletableFuture.allOf(evaluating.toArray(CompletableFuture[]::new)).thenApply(allDone -> {
+            Throwable failure = unexpected.get();
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            } else if (failure instanceof Error e) {
+                throw e;
             }
-            System.arraycopy(answers[i], 0, out, at, answers[i].length);
-            at += answers[i].length;
-        }
-        out[at] = ']';
-        return out;
-    }
-
-    private static void checkBatch(com.fasterxml.jackson.databind.JsonNode items) {
-        if (items == null || !items.isArray()) {
-            throw DecideException.badRequest("the batch body must be a JSON array of decide requests");
-        }
-        if (items.size() > MAX_BATCH) {
-            throw DecideException.badRequest("a batch holds at most " + MAX_BATCH + " requests, this one " + items.size());
-        }
+            return answers;
+        });
     }
 
     private static DecideResponse toResponse(RuleSet rs, DecideRequest req, ModelProfile p, Decision d) {

@@ -19,6 +19,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The decide endpoints over real HTTP, on the shipped rules, with every field name of ../shared/api.md. */
 @QuarkusTest
@@ -148,6 +149,15 @@ class GpuConfigResourceTest {
             sb.append(i == 0 ? "" : ",").append("{\"model\":\"microsoft/phi-2\"}");
         }
         problem(given().contentType(ContentType.JSON).body(sb.append("]").toString()).when().post("/v1/gpu-config/batch"), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not json", "[", "[{\"model\": \"microsoft/phi-2\"}", "[{\"model\": }]", "[1,]", "null", "42"})
+    void aBatchBodyThatIsNotAJsonArrayIsA400ProblemNamingWhy(String body) {
+        var r = given().contentType(ContentType.JSON).body(body).when().post("/v1/gpu-config/batch");
+        problem(r, 400);
+        String detail = r.jsonPath().getString("detail");
+        assertTrue(detail.startsWith("the body is not valid JSON") || detail.startsWith("the batch body must be a JSON array"), detail);
     }
 
     @Test
