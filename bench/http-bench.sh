@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP benchmark of the packaged service, on loopback only. Starts the service on a copy of rules/,
 # measures: time from JVM start to ready, POST /v1/gpu-config against the framework's floor
-# GET /q/health/live at 16 and 64 connections (wrk), the batch endpoint in models per second,
+# GET /q/health/live at 16 and 64 connections (wrk), the batch endpoint in models per second (and
+# 64 clients' 1,000-item batches: what is answered, what is refused, that nothing else fails),
 # requests the service has not answered before (each evaluated by the rules), alone and beside
 # repeated ones, resident memory under load, and activation latency (write a rules file -> new
 # version served).
@@ -90,6 +91,17 @@ rm -f "$mix"
 # the service's resident memory now and its peak so far (VmRSS, VmHWM), in MB
 mb() { awk -v k="$1:" '$1 == k {printf "%.0f MB", $2/1024}' /proc/$pid/status; }
 echo "resident memory after load: $(mb VmRSS), peak $(mb VmHWM)"
+# 64 clients sending batches of 1,000 items, the most the API takes (3 MB of answer each): the
+# service answers what it has room for and refuses the rest with 503 (gpu.batch.*); nothing else
+# may fail. wrk resends a refused batch at once, whatever Retry-After says.
+other5xx() { curl -fs "localhost:$port/q/metrics" | awk '/^http_server_requests_seconds_count/ && /status="5/ && !/status="503"/ {n += $2} END {print n + 0}'; }
+failed_before=$(other5xx)
+out=$(BATCH_ITEMS=1000 wrk -t2 -c64 -d"${secs}s" -s bench/batch.lua "http://localhost:$port")
+sent=$(awk '/requests in/ {print $1}' <<<"$out")
+refused=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+awk -v n="$sent" -v r="${refused:-0}" -v s="$secs" -v f="$(( $(other5xx) - failed_before ))" 'BEGIN {
+  printf "batches of 1000 at c=64: %.0f answered/s (%.0f models/s), %.0f refused/s (503), %d other 5xx\n", (n - r) / s, (n - r) * 1000 / s, r / s, f }'
+echo "resident memory after large batches: $(mb VmRSS), peak $(mb VmHWM)"
 
 # activation latency: change a rules file, wait until the new version answers
 for i in 1 2 3 4 5; do
