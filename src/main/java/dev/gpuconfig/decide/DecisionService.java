@@ -184,26 +184,30 @@ public class DecisionService {
         batches.enter(body.items()).whenComplete((room, refused) -> {
             if (refused != null) {
                 done.completeExceptionally(refused);
-            } else if (!client.waits()) {
-                room.close();
-                done.completeExceptionally(new DecideException(503, "Client left",
-                        "the client closed the connection while its batch waited for room"));
-            } else {
+                return;
+            }
+            try {
+                if (!client.waits()) {
+                    throw new DecideException(503, "Client left", "the client closed the connection while its batch waited for room");
+                }
                 // the rule set active once the batch got its room: it may have waited seconds
                 workers.submit(() -> answerBatch(ruleSet(), body.tree())).thenCompose(answers -> answers)
                         .whenComplete((answers, failure) -> {
                             try {
                                 if (failure != null) {
-                                    throw failure;
+                                    throw failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                                 }
                                 BatchAnswers batch = new BatchAnswers(answers, room);
                                 client.whenWritten(batch::close);
                                 done.complete(batch);
                             } catch (Throwable t) {
                                 room.close();
-                                done.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+                                done.completeExceptionally(t);
                             }
                         });
+            } catch (RuntimeException | Error e) { // whatever fails, the room goes back and the client hears of it
+                room.close();
+                done.completeExceptionally(e);
             }
         });
         return done;
