@@ -29,6 +29,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 from typing import Any, Dict, List, Optional, Tuple, Union
@@ -57,7 +58,8 @@ class GpuConfigError(Exception):
 
     Attributes: ``status`` (HTTP status, or None when no HTTP answer arrived),
     ``title`` and ``detail`` (from the problem+json body when present),
-    ``problem`` (the parsed problem+json dict, or None) and ``url``.
+    ``problem`` (the parsed problem+json dict, or None), ``url``, and
+    ``retry_after`` (seconds the service asked to wait before retrying, or None).
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class GpuConfigError(Exception):
         detail: Optional[str] = None,
         problem: Optional[Dict[str, Any]] = None,
         url: Optional[str] = None,
+        retry_after: Optional[float] = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -75,6 +78,7 @@ class GpuConfigError(Exception):
         self.detail = detail
         self.problem = problem
         self.url = url
+        self.retry_after = retry_after
 
 
 def _normalize_request(model: Any, overrides: Dict[str, Any], where: str = "decide()") -> Dict[str, Any]:
@@ -175,7 +179,13 @@ class GpuConfigClient:
             message += " %s" % title
         if detail:
             message += ": %s" % detail
-        return GpuConfigError(message, status=e.code, title=title, detail=detail, problem=problem, url=url)
+        retry_after = None
+        try:
+            retry_after = float(e.headers.get("Retry-After")) if e.headers and e.headers.get("Retry-After") else None
+        except ValueError:  # an HTTP date: not sent by the service
+            pass
+        return GpuConfigError(message, status=e.code, title=title, detail=detail, problem=problem, url=url,
+                              retry_after=retry_after)
 
     # ---- API --------------------------------------------------------------------------
 
@@ -188,11 +198,13 @@ class GpuConfigClient:
         """
         return self._request("POST", "/v1/gpu-config", _normalize_request(model, overrides))
 
-    def decide_batch(self, requests: List[Union[str, Dict[str, Any]]]) -> List[Dict[str, Any]]:
+    def decide_batch(self, requests: List[Union[str, Dict[str, Any]]], retries: int = 3) -> List[Dict[str, Any]]:
         """POST /v1/gpu-config/batch: one answer per item, same order.
 
         Items are model ids or decide request dicts (snake_case aliases allowed). An
         invalid item comes back as a problem dict (with ``status``), not an exception.
+        A 503 (the service busy with other batches, or no rule set active yet) is
+        retried up to ``retries`` times, after the ``Retry-After`` the service sends.
         """
         body = []
         for i, item in enumerate(requests):
@@ -203,7 +215,15 @@ class GpuConfigClient:
                 body.append(_normalize_request(item.get("model"), rest, "decide_batch() item %d" % i))
             else:
                 raise TypeError("decide_batch() item %d must be a str or dict, not %s" % (i, type(item).__name__))
-        return self._request("POST", "/v1/gpu-config/batch", body)
+        attempt = 0
+        while True:
+            try:
+                return self._request("POST", "/v1/gpu-config/batch", body)
+            except GpuConfigError as e:
+                if e.status != 503 or attempt >= retries:
+                    raise
+                attempt += 1
+                time.sleep(min(max(e.retry_after if e.retry_after is not None else 1.0, 0.0), 30.0))
 
     def recover(self, decision: Dict[str, Any], error_text: str, attempt: int = 1) -> Dict[str, Any]:
         """POST /v1/oom after a failure: ``{"action", "next", "alternatives", "reason"}``."""

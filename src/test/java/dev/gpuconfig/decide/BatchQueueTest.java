@@ -139,6 +139,43 @@ class BatchQueueTest {
     }
 
     @Test
+    void thePythonClientWaitsOutA503AndRetriesItsBatch() throws Exception {
+        double refusedBefore = metric("gpu_batch_refused_total");
+        CountDownLatch release = holdDecisionThreads(); // the first batch stays in flight
+        java.util.List<CompletableFuture<Response>> batches = new java.util.ArrayList<>();
+        Process python;
+        try {
+            batches.add(CompletableFuture.supplyAsync(() -> batch(15_000)));
+            waitUntil(() -> admission.available() == 50, "the first batch was not admitted");
+            batches.add(CompletableFuture.supplyAsync(() -> batch(15_100)));
+            batches.add(CompletableFuture.supplyAsync(() -> batch(15_200)));
+            waitUntil(() -> admission.itemsWaiting() == 200, "two batches did not wait");
+            // the queue is full: the client's first try is refused
+            String url = batchUrl.toString().replace("/v1/gpu-config/batch", "");
+            python = new ProcessBuilder("python3", "-c", String.join("\n",
+                    "import sys, time",
+                    "sys.path.insert(0, 'src/main/python')",
+                    "from gpu_config_client import GpuConfigClient",
+                    "start = time.time()",
+                    "answers = GpuConfigClient(sys.argv[1], timeout=30).decide_batch(['Qwen/Qwen2.5-7B-Instruct'])",
+                    "print('answered', len(answers), answers[0]['gpu'], 'after %.1f s' % (time.time() - start))"), url)
+                    .redirectErrorStream(true).start();
+            waitUntil(() -> metric("gpu_batch_refused_total") > refusedBefore, "the client's batch was not refused");
+        } finally {
+            release.countDown();
+        }
+        assertTrue(python.waitFor(60, TimeUnit.SECONDS), "the client did not finish");
+        String out = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, python.exitValue(), out);
+        java.util.regex.Matcher answered = java.util.regex.Pattern.compile("answered 1 \\S+ after ([0-9.]+) s").matcher(out);
+        assertTrue(answered.find(), out);
+        assertTrue(Double.parseDouble(answered.group(1)) >= 1.0, "the client did not wait the Retry-After second: " + out);
+        for (CompletableFuture<Response> b : batches) {
+            b.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aBatchWhoseClientLeftWhileItWaitedIsNotAnswered() throws Exception {
         CountDownLatch release = holdDecisionThreads(); // the first batch stays in flight
         CompletableFuture<Response> first;
