@@ -45,7 +45,7 @@ class BatchQueueTest {
         for (int i = 0; i < 2; i++) { // a remembered single decision, kept from the second asking
             given().queryParam("model", "microsoft/phi-2").when().get("/v1/gpu-config").then().statusCode(200);
         }
-        CountDownLatch release = holdDecisionThreads(); // the first batch stays in flight
+        CountDownLatch release = HeldDecisionThreads.hold(workers); // the first batch stays in flight
         CompletableFuture<Response> first;
         try {
             first = CompletableFuture.supplyAsync(() -> batch(30_000));
@@ -73,25 +73,6 @@ class BatchQueueTest {
         assertEquals(0.0, metric("gpu_batch_items_in_flight"), 0.0);
     }
 
-    /** Keeps every decision thread busy until the latch returned is counted down. */
-    private CountDownLatch holdDecisionThreads() throws InterruptedException {
-        CountDownLatch busy = new CountDownLatch(workers.threads());
-        CountDownLatch release = new CountDownLatch(1);
-        for (int i = 0; i < workers.threads(); i++) {
-            workers.submit(() -> {
-                busy.countDown();
-                try {
-                    return release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            });
-        }
-        assertTrue(busy.await(10, TimeUnit.SECONDS), "the decision threads did not all start");
-        return release;
-    }
-
     private static double metric(String name) {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
@@ -100,7 +81,7 @@ class BatchQueueTest {
 
     @Test
     void whenTheQueueIsFullABatchIsRefusedBeforeItsBodyIsRead() throws Exception {
-        CountDownLatch release = holdDecisionThreads(); // the first batch stays in flight
+        CountDownLatch release = HeldDecisionThreads.hold(workers); // the first batch stays in flight
         java.util.List<CompletableFuture<Response>> batches = new java.util.ArrayList<>();
         try {
             batches.add(CompletableFuture.supplyAsync(() -> batch(14_000)));
@@ -141,7 +122,7 @@ class BatchQueueTest {
     @Test
     void thePythonClientWaitsOutA503AndRetriesItsBatch() throws Exception {
         double refusedBefore = metric("gpu_batch_refused_total");
-        CountDownLatch release = holdDecisionThreads(); // the first batch stays in flight
+        CountDownLatch release = HeldDecisionThreads.hold(workers); // the first batch stays in flight
         java.util.List<CompletableFuture<Response>> batches = new java.util.ArrayList<>();
         Process python;
         try {
@@ -177,7 +158,7 @@ class BatchQueueTest {
 
     @Test
     void aBatchWhoseClientLeftWhileItWaitedIsNotAnswered() throws Exception {
-        CountDownLatch release = holdDecisionThreads(); // the first batch stays in flight
+        CountDownLatch release = HeldDecisionThreads.hold(workers); // the first batch stays in flight
         CompletableFuture<Response> first;
         double decidedBefore = decisionsCounted();
         try {

@@ -29,22 +29,9 @@ class RememberedAnswersTest {
         for (int i = 0; i < 2; i++) { // kept from the second asking
             given().queryParam("model", remembered).when().get("/v1/gpu-config").then().statusCode(200);
         }
-        CountDownLatch busy = new CountDownLatch(workers.threads());
-        CountDownLatch release = new CountDownLatch(1);
-        for (int i = 0; i < workers.threads(); i++) {
-            workers.submit(() -> {
-                busy.countDown();
-                try {
-                    return release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            });
-        }
+        CountDownLatch release = HeldDecisionThreads.hold(workers);
         CompletableFuture<Integer> fresh;
         try {
-            assertTrue(busy.await(10, TimeUnit.SECONDS), "the decision threads did not all start");
             fresh = CompletableFuture.supplyAsync(() -> given().queryParam("model", "Qwen/Qwen2.5-7B-Instruct")
                     .queryParam("contextLength", 12347).when().get("/v1/gpu-config").statusCode());
             given().queryParam("model", remembered).when().get("/v1/gpu-config")
