@@ -71,6 +71,7 @@ public class GpuConfigResource {
     @POST
     @Path("/batch")
     @NonBlocking
+    @BatchGate.Gated
     @Consumes(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "200", description = "the decisions in the order asked; an invalid item gets a problem object"
             + " (type, title, status, detail) in its place",
