@@ -22,7 +22,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return problem(Problem.of(400, "Malformed JSON", "the body is not valid JSON: " + e.getOriginalMessage()));
+        return problem(Problem.of(DecideException.malformedJson(e.getOriginalMessage())));
     }
 
     @ServerExceptionMapper

@@ -44,9 +44,9 @@ final class BatchBody {
             }
             return new BatchBody(json, items);
         } catch (JsonProcessingException e) {
-            throw new DecideException(400, "Malformed JSON", "the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) { // from a byte array only a parse error can come
-            throw new DecideException(400, "Malformed JSON", "the body is not valid JSON: " + e.getMessage());
+            throw DecideException.malformedJson(e.getOriginalMessage());
+        } catch (IOException e) { // bytes that are not text in any encoding JSON allows
+            throw DecideException.malformedJson(e.getMessage());
         }
     }
 

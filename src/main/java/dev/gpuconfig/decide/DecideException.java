@@ -15,6 +15,11 @@ public class DecideException extends RuntimeException {
         return new DecideException(400, "Invalid request", detail);
     }
 
+    /** A body that is not JSON, with the parser's own words on where and why. */
+    public static DecideException malformedJson(String parserMessage) {
+        return new DecideException(400, "Malformed JSON", "the body is not valid JSON: " + parserMessage);
+    }
+
     public int status() {
         return status;
     }
