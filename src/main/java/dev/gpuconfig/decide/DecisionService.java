@@ -180,6 +180,9 @@ public class DecisionService {
      */
     public CompletionStage<BatchAnswers> decideBatch(byte[] json, BatchClient client) {
         BatchBody body = BatchBody.of(json, MAX_BATCH);
+        // a future of its own, completed from the admission's: a stage chained on the admission
+        // (thenCompose) is what the server cancels when the client leaves, and a cancelled stage
+        // never runs its function, so the room it held was never given back
         CompletableFuture<BatchAnswers> done = new CompletableFuture<>();
         batches.enter(body.items()).whenComplete((room, refused) -> {
             if (refused != null) {
