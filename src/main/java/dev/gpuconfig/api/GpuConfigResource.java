@@ -36,8 +36,7 @@ public class GpuConfigResource {
 
     // An answer the rule set remembers takes well under a microsecond, so it is given on the I/O
     // thread: no hand-off to a worker pool. The service evaluates any other answer on its decision
-    // threads (DecisionWorkers). The batch endpoint, up to 1000 decisions, runs on a worker thread
-    // and hands what the memo does not hold to the decision threads.
+    // threads (DecisionWorkers), as it does a batch's (below).
     // The answers leave as JSON bytes written once per rule set, so the OpenAPI document is told
     // what they hold: from the byte[] it would say "binary".
     @POST

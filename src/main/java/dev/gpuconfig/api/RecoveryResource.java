@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuconfig.decide.DiagnosticsService;
 import dev.gpuconfig.decide.OomResponse;
 import dev.gpuconfig.decide.OomService;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
+import java.util.concurrent.CompletionStage;
 
 /** After a failure and at container start: what to try next, and whether a decision holds on a device. */
 @Path("/v1")
@@ -26,17 +29,22 @@ public class RecoveryResource {
         this.diagnostics = diagnostics;
     }
 
+    // Both answer on the decision threads and take their bodies whole on the I/O thread first. As
+    // blocking methods, a worker thread read the body as it arrived, and a client that left
+    // mid-body was counted as a 500 in the HTTP metrics besides the reset it is.
     @POST
     @Path("/oom")
-    public OomResponse oom(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @NonBlocking
+    public CompletionStage<OomResponse> oom(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RequestSchemas.Oom.class))) JsonNode body) {
-        return oom.recover(body);
+        return oom.recoverAsync(body);
     }
 
     @POST
     @Path("/diagnostics")
-    public DiagnosticsService.Report diagnostics(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @NonBlocking
+    public CompletionStage<DiagnosticsService.Report> diagnostics(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RequestSchemas.Diagnostics.class))) JsonNode body) {
-        return diagnostics.check(body);
+        return diagnostics.checkAsync(body);
     }
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,9 +25,16 @@ public class DiagnosticsService {
 
     private static final double MIB_PER_GIB = 1024.0;
     private final DecisionService decisions;
+    private final DecisionWorkers workers;
 
-    public DiagnosticsService(DecisionService decisions) {
+    public DiagnosticsService(DecisionService decisions, DecisionWorkers workers) {
         this.decisions = decisions;
+        this.workers = workers;
+    }
+
+    /** {@link #check} on a decision thread, so the endpoint can take its body whole on the I/O thread. */
+    public CompletionStage<Report> checkAsync(JsonNode body) {
+        return workers.submit(() -> check(body));
     }
 
     public record Report(boolean ok, double memoryUtilization, Integer maxModelLen, List<Warning> warnings, String summary) {

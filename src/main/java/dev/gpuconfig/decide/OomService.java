@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * POST /v1/oom: the recovery rules choose the step, this service turns it into the next full
@@ -25,9 +26,16 @@ import java.util.Objects;
 @ApplicationScoped
 public class OomService {
     private final DecisionService decisions;
+    private final DecisionWorkers workers;
 
-    public OomService(DecisionService decisions) {
+    public OomService(DecisionService decisions, DecisionWorkers workers) {
         this.decisions = decisions;
+        this.workers = workers;
+    }
+
+    /** {@link #recover} on a decision thread, so the endpoint can take its body whole on the I/O thread. */
+    public CompletionStage<OomResponse> recoverAsync(JsonNode body) {
+        return workers.submit(() -> recover(body));
     }
 
     public OomResponse recover(JsonNode body) {

@@ -11,7 +11,7 @@ import java.util.Properties;
  * the CPUs). A remembered decision takes microseconds on its I/O thread (one the rules must
  * evaluate goes to a decision thread, decide/DecisionWorkers). With the full JIT one loop per two
  * CPUs answers 30,000 a second on this project's 2-core machine, and the other half stays for rule
- * rebuilds, batches (worker threads), the JIT and GC: with four loops on two cores they preempted
+ * rebuilds, the decision threads, the JIT and GC: with four loops on two cores they preempted
  * one another mid-batch, and that was the p99 at 64 connections, 8.5-11.6 ms against 3.8-4.0 ms
  * with one loop at the same requests per second. C1-compiled code (GPU_JIT=fast-start) needs
  * every CPU: 10,300 decisions a second with two loops against 7,200 with one (docs/performance.md,

@@ -50,6 +50,11 @@ class OpenApiDocumentTest {
                         is("#/components/schemas/OomRequest"))
                 .body("paths.'/v1/diagnostics'.post.requestBody.content.'application/json'.schema.'$ref'",
                         is("#/components/schemas/DiagnosticsRequest"))
+                // answered through a CompletionStage: the document still names what the stage holds
+                .body("paths.'/v1/oom'.post.responses.'200'.content.'application/json'.schema.'$ref'",
+                        is("#/components/schemas/OomResponse"))
+                .body("paths.'/v1/diagnostics'.post.responses.'200'.content.'application/json'.schema.'$ref'",
+                        is("#/components/schemas/Report"))
                 .body("components.schemas.DecideRequest.required", contains("model"))
                 .body("components.schemas.DecideRequest.properties.keySet()",
                         containsInAnyOrder("model", "contextLength", "paramsBillions", "quantization", "sharded", "gpu"));
