@@ -3,6 +3,7 @@ package dev.gpuconfig.decide;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * bytes. The two CPUs are busy long before either bound is reached, so they cost no throughput.
  */
 @ApplicationScoped
+@Startup // its gauges are on /q/metrics from the start, at zero, not from the first batch on
 public class BatchAdmission {
     private final int limit;
     private final int queueLimit;

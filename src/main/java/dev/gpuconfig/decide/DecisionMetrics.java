@@ -9,14 +9,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Prometheus metrics of decisions: by GPU, latency, firings by rule, policy errors by rule.
- * Counters are looked up once per name and kept, and firings are tallied per list of fired rules
- * ({@link RuleFirings}), so a decision costs three increments.
+ * Prometheus metrics of decisions: by GPU, latency by how the answer was found, firings by rule,
+ * policy errors by rule, and the answers the active rule set remembers. Counters are looked up
+ * once per name and kept, and firings are tallied per list of fired rules ({@link RuleFirings}),
+ * so a decision costs three increments.
  */
 @ApplicationScoped
 public class DecisionMetrics {
     private final MeterRegistry registry;
-    private final Timer latency;
+    private final Timer remembered;
+    private final Timer evaluated;
     private final Map<String, Counter> byGpu = new ConcurrentHashMap<>();
     private final RuleFirings firings;
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
@@ -24,13 +26,31 @@ public class DecisionMetrics {
     public DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.firings = new RuleFirings(registry);
-        // count, sum and max only: client-side percentiles would cost more than a memoized decision
-        this.latency = Timer.builder("gpu.decision.latency").description("time to decide one request").register(registry);
+        // count, sum and max only: client-side percentiles would cost more than a memoized decision.
+        // Tagged by how the answer was found: a remembered one takes under a microsecond, one the
+        // rules evaluate about 100 us, and their share is what an operator's latency depends on.
+        this.remembered = latency("remembered");
+        this.evaluated = latency("evaluated");
     }
 
-    /** One answered decision: the configuration it chose ({@code modalGpu}, as "H100:2") and the rules it fired. */
-    void decided(String modalGpu, java.util.List<String> firedRules, long nanos) {
-        latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    private Timer latency(String answer) {
+        return Timer.builder("gpu.decision.latency").tag("answer", answer)
+                .description("time to decide one request: answer=remembered from the rule set's memo, evaluated by the rules")
+                .register(registry);
+    }
+
+    /** Publishes how many answers the active rule set remembers (the memo, the service's largest use of memory). */
+    void rememberedAnswers(java.util.function.Supplier<Number> count) {
+        io.micrometer.core.instrument.Gauge.builder("gpu.decision.remembered.answers", count)
+                .description("answers the active rule set remembers; a new activation starts with none").register(registry);
+    }
+
+    /**
+     * One answered decision: the configuration it chose ({@code modalGpu}, as "H100:2"), the rules
+     * it fired, and whether the rules evaluated it ({@code evaluatedNow}) or it was remembered.
+     */
+    void decided(String modalGpu, java.util.List<String> firedRules, long nanos, boolean evaluatedNow) {
+        (evaluatedNow ? evaluated : remembered).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         counter(byGpu, "gpu.decisions", "gpu", modalGpu, "decisions by chosen configuration").increment();
         firings.add(firedRules);
     }

@@ -44,6 +44,7 @@ public class DecisionService {
         this.metrics = metrics;
         this.workers = workers;
         this.batches = batches;
+        metrics.rememberedAnswers(() -> rules.active().map(RuleSet::remembered).orElse(0));
     }
 
     public RuleSet ruleSet() {
@@ -78,7 +79,7 @@ public class DecisionService {
         if (hit == null) {
             return null;
         }
-        metrics.decided(hit.modalGpu(), hit.firedRules(), System.nanoTime() - start);
+        metrics.decided(hit.modalGpu(), hit.firedRules(), System.nanoTime() - start, false);
         return hit.json();
     }
 
@@ -89,8 +90,12 @@ public class DecisionService {
     private Answer answer(RuleSet rs, JsonKey key, long start) {
         try {
             // evaluated with the three-argument decide: the two-argument one would also keep the bare answer
-            Answer a = rs.memo(key, k -> Answer.of(decide(rs, k.request(), null)));
-            metrics.decided(a.modalGpu(), a.firedRules(), System.nanoTime() - start);
+            boolean[] evaluated = {false}; // the memo may hold an answer another thread stored meanwhile
+            Answer a = rs.memo(key, k -> {
+                evaluated[0] = true;
+                return Answer.of(decide(rs, k.request(), null));
+            });
+            metrics.decided(a.modalGpu(), a.firedRules(), System.nanoTime() - start, evaluated[0]);
             return a;
         } catch (PolicyException e) {
             metrics.policyError(e.rule());

@@ -139,6 +139,11 @@ public final class RuleSet {
         return false;
     }
 
+    /** How many answers {@link #memo} holds now: for the metrics. */
+    public int remembered() {
+        return memo.size();
+    }
+
     /** Whether {@link #dispose()} ran: for tests that check no build is left behind. */
     boolean disposed() {
         return disposed;

@@ -39,7 +39,8 @@ class RulesResourceTest {
         for (String name : new String[]{"gpu_rules_reloads_total{outcome=\"activated\"", "gpu_rules_activations_total{rules=\"compiled\"",
                 "gpu_rules_last_activation_seconds",
                 "gpu_rules_build_duration_seconds_count", "gpu_decisions_total{gpu=\"T4\"", "gpu_decision_latency_seconds_count",
-                "gpu_rule_firings_total{rule=\"size band: small\""}) {
+                "gpu_rule_firings_total{rule=\"size band: small\"", "gpu_decision_remembered_answers",
+                "gpu_batch_items_in_flight", "gpu_batch_waiting", "gpu_batch_refused_total"}) {
             org.junit.jupiter.api.Assertions.assertTrue(metrics.contains(name), name + " missing from /q/metrics");
         }
     }
@@ -57,6 +58,25 @@ class RulesResourceTest {
         org.junit.jupiter.api.Assertions.assertEquals(before + 3, metric(rule), 0.0);
         // the memo keeps the JSON with the chosen configuration, which the metrics count for every answer
         org.junit.jupiter.api.Assertions.assertEquals(chosenBefore + 3, metric(byGpu), 0.0);
+    }
+
+    @Test
+    void latencyIsCountedByHowTheAnswerWasFoundAndTheRememberedAnswersAreCounted() {
+        // a context length no other test asks for (of 128k): a request the active rule set has not answered
+        int context = 20_000 + (int) (System.nanoTime() % 10_000);
+        String evaluated = "gpu_decision_latency_seconds_count{answer=\"evaluated\"";
+        String remembered = "gpu_decision_latency_seconds_count{answer=\"remembered\"";
+        double evaluatedBefore = metric(evaluated);
+        double rememberedBefore = metric(remembered);
+        double answersBefore = metric("gpu_decision_remembered_answers ");
+        for (int i = 0; i < 3; i++) {
+            given().queryParam("model", "meta-llama/Llama-3.1-8B-Instruct").queryParam("contextLength", context)
+                    .when().get("/v1/gpu-config").then().statusCode(200);
+        }
+        // the memo keeps an answer from its second request on: evaluated twice, then remembered
+        org.junit.jupiter.api.Assertions.assertEquals(evaluatedBefore + 2, metric(evaluated), 0.0);
+        org.junit.jupiter.api.Assertions.assertEquals(rememberedBefore + 1, metric(remembered), 0.0);
+        org.junit.jupiter.api.Assertions.assertEquals(answersBefore + 1, metric("gpu_decision_remembered_answers "), 0.0);
     }
 
     private static double metric(String prefix) {
