@@ -1,6 +1,7 @@
 package dev.gpuconfig.decide;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,7 +42,7 @@ public class DecisionMetrics {
 
     /** Publishes how many answers the active rule set remembers (the memo, the service's largest use of memory). */
     void rememberedAnswers(java.util.function.Supplier<Number> count) {
-        io.micrometer.core.instrument.Gauge.builder("gpu.decision.remembered.answers", count)
+        Gauge.builder("gpu.decision.remembered.answers", count)
                 .description("answers the active rule set remembers; a new activation starts with none").register(registry);
     }
 
