@@ -47,9 +47,20 @@ echo "ready after JVM start: ${ready_ms} ms"
 # whether the start compiled the rules or read them compiled (train-cds leaves them in the cache)
 sleep 0.2; grep -m1 -o "([0-9]* ms to .*)" "$log" | sed 's/^/rules at start: /' || true
 
+# decisions answered so far: "remembered evaluated" (gpu_decision_latency_seconds_count by answer)
+answers() { curl -fs "localhost:$port/q/metrics" | awk '/^gpu_decision_latency_seconds_count/ {
+  if ($0 ~ /answer="evaluated"/) e += $NF; else r += $NF } END {printf "%d %d\n", r, e}'; }
+# which share of the decisions the service made during a run the rules evaluated (the rest came
+# from the memo; in the mixed run, the new requests beside count too); empty without decisions
+evaluated_share() { # answers before the run
+  read -r r0 e0 <<<"$1"; read -r r1 e1 <<<"$(answers)"
+  awk -v r="$((r1 - r0))" -v e="$((e1 - e0))" 'BEGIN { if (r + e > 0) printf "evaluated %.1f%%", 100 * e / (r + e) }'
+}
+
 run() { # name, connections, wrk args...
   local name=$1 conns=$2; shift 2
-  local out
+  local out before
+  before=$(answers)
   out=$(wrk -t$((conns < 2 ? conns : 2)) -c"$conns" -d"${secs}s" --latency "$@")
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -57,7 +68,7 @@ run() { # name, connections, wrk args...
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   local errs
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  printf '%-28s c=%-3s %10s req/s  p50 %-9s p99 %-9s %s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$errs"
+  printf '%-28s c=%-3s %10s req/s  p50 %-9s p99 %-9s %s%s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$errs" "$(evaluated_share "$before")"
   echo "$rps" > "/tmp/bench-$name-$conns"
 }
 # warm up the JIT on the three paths (without the batch one its p99 was the JIT's: 200-250 ms
