@@ -1,10 +1,8 @@
 package dev.gpuconfig.decide;
 
-import dev.gpuconfig.catalog.Candidate;
 import dev.gpuconfig.catalog.GpuSpec;
 import dev.gpuconfig.engine.Decision;
 import dev.gpuconfig.engine.DecisionEngine;
-import dev.gpuconfig.engine.Fit;
 import dev.gpuconfig.engine.RequestFacts;
 import dev.gpuconfig.engine.RuleLoopException;
 import dev.gpuconfig.engine.RuleSet;
@@ -166,7 +164,7 @@ public class DecisionService {
                     + ") with a " + d.getContextTarget() + "-token context; try a quantized variant or a smaller model"
                     + (d.getExcluded().isEmpty() ? "" : "; excluded: " + d.getExcluded()));
         }
-        return toResponse(rs, req, profile, d);
+        return DecideResponse.of(rs.version(), req, profile, d);
     }
 
     /**
@@ -260,29 +258,5 @@ public class DecisionService {
             }
             return answers;
         });
-    }
-
-    private static DecideResponse toResponse(RuleSet rs, DecideRequest req, ModelProfile p, Decision d) {
-        Fit f = d.getChosen();
-        Candidate c = f.candidate();
-        double weightsTotal = round(f.weightsGiB() * c.count(), 2);
-        DecideResponse.Profile profile = new DecideResponse.Profile(p.getFamily(), round(p.getTotalParamsB(), 3),
-                p.getActiveParamsB(), p.getQuantization(), p.isMoe(), p.isGguf(), p.isSharded(), p.getSizeSource(),
-                weightsTotal, p.getKvBytesPerToken(), p.getNativeContext(), p.getGgufType(), p.getCatalogKey());
-        DecideResponse.Memory memory = new DecideResponse.Memory(f.gpuTotalGiB(), round(f.budgetGiB(), 2),
-                round(f.weightsGiB(), 2), round(f.overheadGiB(), 2), round(f.kvCacheGiB(), 2), f.maxTokensInKvCache(),
-                round(f.kvBytesPerTokenPerGpu(), 1));
-        List<DecideResponse.Fallback> fallbacks = new ArrayList<>();
-        for (Fit fb : d.getFallbacks()) {
-            Candidate fc = fb.candidate();
-            fallbacks.add(new DecideResponse.Fallback(fc.gpu().getName(), fc.count(), fb.utilization(),
-                    fc.gpu().getModalFunction(), fc.label(), fb.maxTokensInKvCache()));
-        }
-        // answers may be shared between requests (memo): hand out only unmodifiable collections
-        return new DecideResponse(req.model(), c.gpu().getName(), c.count(), f.utilization(), c.gpu().getModalFunction(),
-                c.label(), round(c.pricePerHour(), 2), java.util.Collections.unmodifiableMap(d.getEngineArgs()),
-                java.util.Collections.unmodifiableMap(d.getEnv()), profile, memory, List.copyOf(fallbacks),
-                List.copyOf(d.getWarnings()), List.copyOf(d.getFiredRules()), rs.version(), d.getBand(), d.getContextTarget(),
-                d.getPinnedFits(), d.getExcluded().isEmpty() ? null : List.copyOf(d.getExcluded()));
     }
 }
