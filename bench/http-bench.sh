@@ -14,34 +14,11 @@ cd "$top"
 secs=${1:-15}
 port=${BENCH_PORT:-18080}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
-jar=target/gpu-config-service-runner.jar
-[ -f $jar ] || ./mvnw -q -B package -DskipTests
-# The production JVM flags (docker/Dockerfile sets the same), with the class-data-sharing archive
-# bin/train-cds writes beside the jar; BENCH_JAVA_OPTS replaces them.
-JVM_FLAGS_DIR=docker . docker/jvm-flags.sh
-opts=${BENCH_JAVA_OPTS:-$JVM_FLAGS}
-if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
-  [ -f target/app-cds.jsa ] && [ target/app-cds.jsa -nt $jar ] || bin/train-cds $jar $opts
-  opts="$opts -XX:SharedArchiveFile=target/app-cds.jsa"
-fi
+. bench/service.sh
 echo "JVM flags: $opts"
 echo "event loops: ${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-set by the service, see launch/EventLoops.java}"
-if curl -s -o /dev/null "localhost:$port/"; then
-  echo "port $port is in use: stop what listens there or set BENCH_PORT" >&2
-  exit 1
-fi
-rules=$(mktemp -d)
-cp -r rules/. "$rules"
-log=$(mktemp)
-start=$(date +%s%N)
-GPU_RULES_DIR="$rules" GPU_RULES_SETTLE_MS=200 QUARKUS_HTTP_PORT=$port \
-  java $opts -jar $jar >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$rules"' EXIT
-until curl -fs "localhost:$port/q/health/ready" >/dev/null 2>&1; do
-  kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.05
-done
+start_service GPU_RULES_SETTLE_MS=200
+wait_ready
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "ready after JVM start: ${ready_ms} ms"
 # whether the start compiled the rules or read them compiled (train-cds leaves them in the cache)

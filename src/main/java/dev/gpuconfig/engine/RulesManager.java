@@ -240,6 +240,9 @@ public class RulesManager {
             return record(new LoadAttempt(LoadAttempt.REJECTED, snapshot.version(), at, took, trigger, result.problems(),
                     result.phasesMs()));
         }
+        if (current != null) {
+            result.ruleSet().inheritAskedFrom(current); // before the swap: its first requests already count
+        }
         RuleSet previous = active.getAndSet(result.ruleSet());
         if (previous != null) {
             timer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** A RulesManager outside Quarkus, on a given folder, for tests of loading and watching. */
-final class TestRules {
+public final class TestRules {
 
     private TestRules() {
     }
 
-    static RulesConfig config(Path dir, long settleMs, long retireSeconds) {
+    public static RulesConfig config(Path dir, long settleMs, long retireSeconds) {
         return config(dir, settleMs, retireSeconds, 0, 0);
     }
 

@@ -88,8 +88,8 @@ class JvmFlagsScriptTest {
     @Test
     void theShippedScriptsParse() throws Exception {
         // a quoting slip in a script shows only when someone runs it: bash -n reads without running
-        for (String script : new String[]{"bench/http-bench.sh", "bin/train-cds", "bin/check-rules", "docker/entrypoint.sh",
-                "docker/jvm-flags.sh"}) {
+        for (String script : new String[]{"bench/http-bench.sh", "bench/edit-under-load.sh", "bench/service.sh", "bin/train-cds",
+                "bin/check-rules", "docker/entrypoint.sh", "docker/jvm-flags.sh"}) {
             Process p = new ProcessBuilder("bash", "-n", script).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), script + ": " + out);
