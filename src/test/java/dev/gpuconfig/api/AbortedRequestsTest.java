@@ -1,5 +1,6 @@
 package dev.gpuconfig.api;
 
+import dev.gpuconfig.decide.ScrapedMetrics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +11,6 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -47,9 +47,6 @@ class AbortedRequestsTest {
 
     /** The sum of the HTTP request counters for {@code path} whose labels contain {@code label}. */
     private static double count(String path, String label) {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{"))
-                .filter(l -> l.contains("uri=\"" + path + "\"") && l.contains(label))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return ScrapedMetrics.sum("http_server_requests_seconds_count{", "uri=\"" + path + "\"", label);
     }
 }

@@ -80,9 +80,7 @@ class RulesResourceTest {
     }
 
     private static double metric(String prefix) {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError(prefix + " missing from /q/metrics"));
+        return dev.gpuconfig.decide.ScrapedMetrics.required(prefix);
     }
 
     @Test

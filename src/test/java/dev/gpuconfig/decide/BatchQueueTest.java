@@ -74,9 +74,7 @@ class BatchQueueTest {
     }
 
     private static double metric(String name) {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name));
+        return ScrapedMetrics.required(name + " ");
     }
 
     @Test
@@ -181,9 +179,7 @@ class BatchQueueTest {
     }
 
     private static double decisionsCounted() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("gpu_decisions_total{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return ScrapedMetrics.sum("gpu_decisions_total{");
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, String failure) throws InterruptedException {
@@ -277,10 +273,7 @@ class BatchQueueTest {
     }
 
     private static int batchesCounted() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")
-                        && l.contains("uri=\"/v1/gpu-config/batch\"") && l.contains("status=\"200\""))
-                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return (int) ScrapedMetrics.sum("http_server_requests_seconds_count{", "uri=\"/v1/gpu-config/batch\"", "status=\"200\"");
     }
 
     private void waitForRoom(int items) throws InterruptedException {
