@@ -49,10 +49,8 @@ class BatchQueueTest {
         CompletableFuture<Response> first;
         try {
             first = CompletableFuture.supplyAsync(() -> batch(30_000));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (admission.available() == 150 && System.nanoTime() < deadline) {
-                Thread.sleep(10); // until the first batch is admitted; it then waits for the decision threads
-            }
+            // until the first batch is admitted; it then waits for the decision threads
+            waitUntil(() -> admission.available() != 150, "the first batch was not admitted");
             assertEquals(50, admission.available(), "the first batch holds its 100 items");
             Response second = batch(31_000);
             second.then().statusCode(503).contentType("application/problem+json")
@@ -82,11 +80,7 @@ class BatchQueueTest {
         CountDownLatch release = HeldDecisionThreads.hold(workers); // the first batch stays in flight
         java.util.List<CompletableFuture<Response>> batches = new java.util.ArrayList<>();
         try {
-            batches.add(CompletableFuture.supplyAsync(() -> batch(14_000)));
-            waitUntil(() -> admission.available() == 50, "the first batch was not admitted");
-            batches.add(CompletableFuture.supplyAsync(() -> batch(14_100)));
-            batches.add(CompletableFuture.supplyAsync(() -> batch(14_200)));
-            waitUntil(() -> admission.itemsWaiting() == 200, "two batches did not wait");
+            fillTheQueue(14_000, batches);
             try (java.net.Socket s = new java.net.Socket(batchUrl.getHost(), batchUrl.getPort())) {
                 s.setSoTimeout(10_000);
                 // a body announced but not sent: the answer comes without it
@@ -124,11 +118,7 @@ class BatchQueueTest {
         java.util.List<CompletableFuture<Response>> batches = new java.util.ArrayList<>();
         Process python;
         try {
-            batches.add(CompletableFuture.supplyAsync(() -> batch(15_000)));
-            waitUntil(() -> admission.available() == 50, "the first batch was not admitted");
-            batches.add(CompletableFuture.supplyAsync(() -> batch(15_100)));
-            batches.add(CompletableFuture.supplyAsync(() -> batch(15_200)));
-            waitUntil(() -> admission.itemsWaiting() == 200, "two batches did not wait");
+            fillTheQueue(15_000, batches);
             // the queue is full: the client's first try is refused
             String url = batchUrl.toString().replace("/v1/gpu-config/batch", "");
             python = new ProcessBuilder("python3", "-c", String.join("\n",
@@ -180,6 +170,19 @@ class BatchQueueTest {
 
     private static double decisionsCounted() {
         return ScrapedMetrics.sum("gpu_decisions_total{");
+    }
+
+    /**
+     * Three batches of 100 new requests, from {@code firstContext} on, added to {@code batches}:
+     * the first admitted (held in flight while the decision threads are), the other two waiting,
+     * which fills the queue of 200 items.
+     */
+    private void fillTheQueue(int firstContext, java.util.List<CompletableFuture<Response>> batches) throws InterruptedException {
+        batches.add(CompletableFuture.supplyAsync(() -> batch(firstContext)));
+        waitUntil(() -> admission.available() == 50, "the first batch was not admitted");
+        batches.add(CompletableFuture.supplyAsync(() -> batch(firstContext + 100)));
+        batches.add(CompletableFuture.supplyAsync(() -> batch(firstContext + 200)));
+        waitUntil(() -> admission.itemsWaiting() == 200, "two batches did not wait");
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, String failure) throws InterruptedException {
@@ -277,10 +280,7 @@ class BatchQueueTest {
     }
 
     private void waitForRoom(int items) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (admission.available() < items && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        waitUntil(() -> admission.available() >= items, "the room for " + items + " items did not come back");
     }
 
     private static byte[] thousandItems(int firstContext) {
