@@ -1,6 +1,6 @@
 package dev.gpuconfig.bench;
 
-import dev.gpuconfig.decide.BatchAdmission;
+import dev.gpuconfig.batch.BatchAdmission;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionMetrics;
@@ -8,9 +8,9 @@ import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.DecisionWorkers;
 import dev.gpuconfig.decide.PolicyTestRunner;
 import dev.gpuconfig.engine.RuleSet;
-import dev.gpuconfig.engine.RulesConfig;
-import dev.gpuconfig.engine.RulesManager;
-import dev.gpuconfig.engine.RulesMetrics;
+import dev.gpuconfig.reload.RulesConfig;
+import dev.gpuconfig.reload.RulesManager;
+import dev.gpuconfig.reload.RulesMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,7 +1,7 @@
 package dev.gpuconfig.api;
 
 import dev.gpuconfig.decide.DecideException;
-import dev.gpuconfig.engine.RulesConfig;
+import dev.gpuconfig.reload.RulesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,10 @@
 package dev.gpuconfig.api;
 
+import dev.gpuconfig.transport.BatchGate;
+import dev.gpuconfig.transport.HttpBatchClient;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuconfig.decide.BatchAnswers;
+import dev.gpuconfig.batch.BatchAnswers;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.RequestReader;

@@ -2,7 +2,6 @@ package dev.gpuconfig.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.gpuconfig.decide.DecideException;
-import dev.gpuconfig.decide.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;

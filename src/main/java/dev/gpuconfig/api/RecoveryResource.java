@@ -1,9 +1,9 @@
 package dev.gpuconfig.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuconfig.decide.DiagnosticsService;
-import dev.gpuconfig.decide.OomResponse;
-import dev.gpuconfig.decide.OomService;
+import dev.gpuconfig.recovery.DiagnosticsService;
+import dev.gpuconfig.recovery.OomResponse;
+import dev.gpuconfig.recovery.OomService;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -1,7 +1,7 @@
 package dev.gpuconfig.api;
 
-import dev.gpuconfig.engine.RulesManager;
-import dev.gpuconfig.engine.RulesStatus;
+import dev.gpuconfig.reload.RulesManager;
+import dev.gpuconfig.reload.RulesStatus;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;

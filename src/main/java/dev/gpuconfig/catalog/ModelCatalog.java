@@ -1,6 +1,6 @@
 package dev.gpuconfig.catalog;
 
-import dev.gpuconfig.profile.ModelName;
+import dev.gpuconfig.modelid.ModelName;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,9 +80,9 @@ public final class ModelCatalog {
             throw new CatalogException(r.file(), r.line(), "layers, attentionHeads, kvHeads, headDim and nativeContext must be positive whole numbers");
         }
         String quant = r.text("nativeQuant").toLowerCase();
-        if (!quant.isEmpty() && dev.gpuconfig.profile.Quantization.fromWire(quant).isEmpty()) {
+        if (!quant.isEmpty() && dev.gpuconfig.modelid.Quantization.fromWire(quant).isEmpty()) {
             throw new CatalogException(r.file(), r.line(), "nativeQuant '" + quant + "' is not one of "
-                    + dev.gpuconfig.profile.Quantization.wireNames());
+                    + dev.gpuconfig.modelid.Quantization.wireNames());
         }
         return new ModelSpec(r.required("key").toLowerCase(), r.required("family").toLowerCase(), total, active,
                 layers, heads, kvHeads, headDim, r.optionalInt("mlaWidth"), context, r.optionalInt("slidingWindow"),

@@ -1,6 +1,6 @@
 package dev.gpuconfig.decide;
 
-import dev.gpuconfig.profile.Quantization;
+import dev.gpuconfig.modelid.Quantization;
 
 /**
  * A validated decide request: only {@code model} is required; the others override what the name

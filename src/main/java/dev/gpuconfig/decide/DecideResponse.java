@@ -2,9 +2,9 @@ package dev.gpuconfig.decide;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gpuconfig.catalog.Candidate;
-import dev.gpuconfig.engine.Decision;
-import dev.gpuconfig.engine.Fit;
-import dev.gpuconfig.engine.Warning;
+import dev.gpuconfig.policy.Decision;
+import dev.gpuconfig.policy.Fit;
+import dev.gpuconfig.policy.Warning;
 import dev.gpuconfig.profile.ModelProfile;
 
 import java.util.ArrayList;

@@ -1,12 +1,18 @@
 package dev.gpuconfig.decide;
 
+import dev.gpuconfig.api.Problem;
+import dev.gpuconfig.batch.BatchAdmission;
+import dev.gpuconfig.batch.BatchAnswers;
+import dev.gpuconfig.batch.BatchBody;
+import dev.gpuconfig.batch.BatchClient;
+
 import dev.gpuconfig.catalog.GpuSpec;
-import dev.gpuconfig.engine.Decision;
+import dev.gpuconfig.policy.Decision;
 import dev.gpuconfig.engine.DecisionEngine;
-import dev.gpuconfig.engine.RequestFacts;
+import dev.gpuconfig.policy.RequestFacts;
 import dev.gpuconfig.engine.RuleLoopException;
 import dev.gpuconfig.engine.RuleSet;
-import dev.gpuconfig.engine.RulesManager;
+import dev.gpuconfig.reload.RulesManager;
 import dev.gpuconfig.profile.ModelProfile;
 import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -137,7 +143,7 @@ public class DecisionService {
     }
 
     /** A decision changed by a recovery step (POST /v1/oom); {@code adjustments} may be null. */
-    public static DecideResponse decide(RuleSet rs, DecideRequest req, dev.gpuconfig.engine.Adjustments adjustments) {
+    public static DecideResponse decide(RuleSet rs, DecideRequest req, dev.gpuconfig.policy.Adjustments adjustments) {
         String pinned = null;
         if (req.gpu() != null) {
             pinned = rs.gpus().find(req.gpu()).map(GpuSpec::getName).orElseThrow(() -> DecideException.badRequest(

@@ -2,11 +2,11 @@ package dev.gpuconfig.decide;
 
 import dev.gpuconfig.catalog.ModelCatalog;
 import dev.gpuconfig.catalog.ModelSpec;
-import dev.gpuconfig.engine.PolicySettings;
+import dev.gpuconfig.catalog.PolicySettings;
 import dev.gpuconfig.profile.MemoryMath;
-import dev.gpuconfig.profile.ModelName;
+import dev.gpuconfig.modelid.ModelName;
 import dev.gpuconfig.profile.ModelProfile;
-import dev.gpuconfig.profile.Quantization;
+import dev.gpuconfig.modelid.Quantization;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.gpuconfig.decide;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuconfig.profile.ModelName;
-import dev.gpuconfig.profile.Quantization;
+import dev.gpuconfig.modelid.ModelName;
+import dev.gpuconfig.modelid.Quantization;
 
 import java.util.Locale;
 
@@ -12,8 +12,8 @@ import java.util.Locale;
  * than binding, keeps "1.5 for an integer" or "a string for a boolean" from being coerced.
  */
 public final class RequestReader {
-    static final int MAX_CONTEXT = 16 * 1024 * 1024;
-    static final double MAX_PARAMS_B = 100_000;
+    public static final int MAX_CONTEXT = 16 * 1024 * 1024;
+    public static final double MAX_PARAMS_B = 100_000;
 
     private RequestReader() {
     }

@@ -1,5 +1,11 @@
 package dev.gpuconfig.engine;
 
+import dev.gpuconfig.policy.Adjustments;
+import dev.gpuconfig.policy.Decision;
+import dev.gpuconfig.policy.Incident;
+import dev.gpuconfig.policy.RecoveryPlan;
+import dev.gpuconfig.policy.RequestFacts;
+
 import dev.gpuconfig.catalog.GpuSpec;
 import dev.gpuconfig.profile.ModelProfile;
 

@@ -1,5 +1,7 @@
 package dev.gpuconfig.engine;
 
+import dev.gpuconfig.policy.Decision;
+
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 

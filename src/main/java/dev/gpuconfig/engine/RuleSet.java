@@ -1,5 +1,7 @@
 package dev.gpuconfig.engine;
 
+import dev.gpuconfig.catalog.PolicySettings;
+
 import dev.gpuconfig.catalog.GpuCatalog;
 import dev.gpuconfig.catalog.ModelCatalog;
 import org.kie.api.KieBase;
@@ -147,7 +149,7 @@ public final class RuleSet {
      * path; with it 1,200-2,900 (docs/performance.md, round 11). Only the requests are carried,
      * never an answer: every answer here comes from these rules.
      */
-    void inheritAskedFrom(RuleSet previous) {
+    public void inheritAskedFrom(RuleSet previous) {
         for (Object key : previous.memo.keySet()) {
             askedBefore(key);
         }
@@ -159,7 +161,7 @@ public final class RuleSet {
     }
 
     /** Whether {@link #dispose()} ran: for tests that check no build is left behind. */
-    boolean disposed() {
+    public boolean disposed() {
         return disposed;
     }
 

@@ -1,5 +1,7 @@
 package dev.gpuconfig.engine;
 
+import dev.gpuconfig.catalog.PolicySettings;
+
 import dev.gpuconfig.catalog.CatalogException;
 import dev.gpuconfig.catalog.GpuCatalog;
 import dev.gpuconfig.catalog.ModelCatalog;

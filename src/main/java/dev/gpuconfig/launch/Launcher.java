@@ -1,8 +1,10 @@
 package dev.gpuconfig.launch;
 
+import dev.gpuconfig.transport.EventLoops;
+
 import dev.gpuconfig.decide.PolicyTestRunner;
 import dev.gpuconfig.engine.CompiledRules;
-import dev.gpuconfig.engine.EarlyBuild;
+import dev.gpuconfig.reload.EarlyBuild;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 

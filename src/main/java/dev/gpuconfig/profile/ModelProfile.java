@@ -1,5 +1,7 @@
 package dev.gpuconfig.profile;
 
+import dev.gpuconfig.modelid.Quantization;
+
 /**
  * What the service believes about a model, from its name, the catalog and the request. Built in
  * Java before the rules run and read by them (a JavaBean because Drools constraints read

@@ -1,6 +1,6 @@
 package dev.gpuconfig.api;
 
-import dev.gpuconfig.profile.Quantization;
+import dev.gpuconfig.modelid.Quantization;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,12 @@
 package dev.gpuconfig.decide;
 
+import dev.gpuconfig.reload.TestRules;
+import dev.gpuconfig.batch.BatchAdmission;
+
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.engine.RulesCopy;
-import dev.gpuconfig.engine.RulesManager;
-import dev.gpuconfig.engine.RulesMetrics;
-import dev.gpuconfig.engine.TestRules;
+import dev.gpuconfig.reload.RulesManager;
+import dev.gpuconfig.reload.RulesMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

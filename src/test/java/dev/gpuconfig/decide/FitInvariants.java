@@ -2,7 +2,7 @@ package dev.gpuconfig.decide;
 
 import dev.gpuconfig.catalog.GpuCatalog;
 import dev.gpuconfig.catalog.GpuSpec;
-import dev.gpuconfig.engine.PolicySettings;
+import dev.gpuconfig.catalog.PolicySettings;
 
 import java.util.HashSet;
 import java.util.Map;

@@ -6,12 +6,12 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keeps every decision thread busy, so tests can see what waits for them and what does not. */
-final class HeldDecisionThreads {
+public final class HeldDecisionThreads {
     private HeldDecisionThreads() {
     }
 
     /** Holds the threads until the latch returned is counted down (20 s at most). */
-    static CountDownLatch hold(DecisionWorkers workers) throws InterruptedException {
+    public static CountDownLatch hold(DecisionWorkers workers) throws InterruptedException {
         CountDownLatch busy = new CountDownLatch(workers.threads());
         CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < workers.threads(); i++) {

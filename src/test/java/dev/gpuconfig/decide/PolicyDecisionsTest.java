@@ -1,7 +1,7 @@
 package dev.gpuconfig.decide;
 
 import dev.gpuconfig.engine.RuleSet;
-import dev.gpuconfig.profile.Quantization;
+import dev.gpuconfig.modelid.Quantization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;

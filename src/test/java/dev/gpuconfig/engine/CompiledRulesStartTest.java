@@ -1,5 +1,7 @@
 package dev.gpuconfig.engine;
 
+import dev.gpuconfig.reload.LoadAttempt;
+
 import dev.gpuconfig.decide.PolicyTestRunner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

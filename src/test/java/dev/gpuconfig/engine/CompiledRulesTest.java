@@ -1,9 +1,15 @@
 package dev.gpuconfig.engine;
 
+import dev.gpuconfig.reload.TestRules;
+import dev.gpuconfig.policy.Incident;
+import dev.gpuconfig.policy.RecoveryPlan;
+import dev.gpuconfig.reload.LoadAttempt;
+import dev.gpuconfig.reload.RulesManager;
+
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.PolicyTestRunner;
-import dev.gpuconfig.profile.Quantization;
+import dev.gpuconfig.modelid.Quantization;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

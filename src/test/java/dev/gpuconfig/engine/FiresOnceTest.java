@@ -1,10 +1,12 @@
 package dev.gpuconfig.engine;
 
+import dev.gpuconfig.policy.Incident;
+
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionService;
-import dev.gpuconfig.profile.Quantization;
+import dev.gpuconfig.modelid.Quantization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kie.api.event.rule.AfterMatchFiredEvent;

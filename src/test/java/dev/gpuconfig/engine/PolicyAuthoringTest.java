@@ -236,7 +236,7 @@ class PolicyAuthoringTest {
 
     static final String LOOP = """
             package dev.gpuconfig.policy;
-            import dev.gpuconfig.engine.Decision;
+            import dev.gpuconfig.policy.Decision;
             rule "loop: bump the context"
             when
                 $d : Decision( noFit == false )

@@ -40,7 +40,7 @@ class XlsxSheetTest {
             wb.createSheet("Notes").createRow(0).createCell(0).setCellValue("not read: only the first sheet is");
             String[][] head = {
                 {"RuleSet", "dev.gpuconfig.policy"},
-                {"Import", "dev.gpuconfig.profile.ModelProfile, dev.gpuconfig.engine.Decision"},
+                {"Import", "dev.gpuconfig.profile.ModelProfile, dev.gpuconfig.policy.Decision"},
                 {},
                 {"RuleTable t"},
                 {"CONDITION", "CONDITION", "CONDITION", "ACTION"},

@@ -1,8 +1,0 @@
-package dev.gpuconfig.engine;
-
-/** Stage 1 result: the size band of the model's total parameters (the seed's "small … massive"). */
-public record SizeBand(String name) {
-    public String getName() {
-        return name;
-    }
-}

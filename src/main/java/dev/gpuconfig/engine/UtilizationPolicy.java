@@ -1,8 +1,0 @@
-package dev.gpuconfig.engine;
-
-/** Stage 4 result: the conservative gpu_memory_utilization to start from. */
-public record UtilizationPolicy(double base) {
-    public double getBase() {
-        return base;
-    }
-}

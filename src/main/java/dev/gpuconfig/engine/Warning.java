@@ -1,5 +1,0 @@
-package dev.gpuconfig.engine;
-
-/** Something the caller should know about an answer: a stable code and a sentence. */
-public record Warning(String code, String message) {
-}

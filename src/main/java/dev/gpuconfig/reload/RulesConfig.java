@@ -1,0 +1,74 @@
+package dev.gpuconfig.reload;
+
+import dev.gpuconfig.engine.CompiledRules;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.util.Optional;
+
+/** Typed configuration under {@code gpu.*} (environment: GPU_RULES_DIR, GPU_ADMIN_TOKEN, …). */
+@ConfigMapping(prefix = "gpu")
+public interface RulesConfig {
+
+    Rules rules();
+
+    Admin admin();
+
+    interface Rules {
+        /** The rules folder; relative paths resolve against the working directory. */
+        @WithDefault("rules")
+        String dir();
+
+        /** Follow edits to the folder without a restart. */
+        @WithDefault("true")
+        boolean watch();
+
+        /** How long the folder must stay quiet before a change is loaded. */
+        @WithName("settle-ms")
+        @WithDefault("300")
+        long settleMs();
+
+        /** How long a replaced rule set stays usable by requests that took it just before the swap. */
+        @WithName("retire-seconds")
+        @WithDefault("30")
+        long retireSeconds();
+
+        /** Throw-away builds right after start, so the first edit is built by compiled code (0 turns this off). */
+        @WithName("warmup-builds")
+        @WithDefault("3")
+        int warmupBuilds();
+
+        /**
+         * How long after start the warm-up builds wait: a deployment's first calls come right after
+         * the service is ready, and on two cores the builds doubled their latency.
+         */
+        @WithName("warmup-delay-ms")
+        @WithDefault("5000")
+        long warmupDelayMs();
+
+        /** Pooled Drools sessions per rule set: about the number of request threads that decide at once. */
+        @WithName("session-pool")
+        @WithDefault("16")
+        int sessionPool();
+
+        /**
+         * Keep each activated rule set compiled on disk ({@link CompiledRules}), so a start on a
+         * folder compiled before reads it instead of compiling it (the start's slowest part).
+         */
+        @WithName("cache")
+        @WithDefault("true")
+        boolean cache();
+
+        /** Where: any writable folder; the image keeps the shipped rules' entry in /deployments/compiled-rules. */
+        @WithName("cache-dir")
+        @WithDefault(CompiledRules.DEFAULT_DIR)
+        String cacheDir();
+    }
+
+    interface Admin {
+        /** Bearer token for POST /v1/rules/reload; without one the endpoint is off. */
+        Optional<String> token();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.gpuconfig.reload;
+
+
+import dev.gpuconfig.decide.PolicyTestRunner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A RulesManager outside Quarkus, on a given folder, for tests of loading and watching. */
+public final class TestRules {
+
+    private TestRules() {
+    }
+
+    public static RulesConfig config(Path dir, long settleMs, long retireSeconds) {
+        return config(dir, settleMs, retireSeconds, 0, 0);
+    }
+
+    /** With warm-up builds: how many, and how long after start they wait. */
+    public static RulesConfig config(Path dir, long settleMs, long retireSeconds, int warmupBuilds, long warmupDelayMs) {
+        return config(dir, settleMs, retireSeconds, warmupBuilds, warmupDelayMs, null);
+    }
+
+    /** With the compiled-rules cache in {@code cacheDir}. */
+    public static RulesConfig config(Path dir, long settleMs, long retireSeconds, Path cacheDir) {
+        return config(dir, settleMs, retireSeconds, 0, 0, cacheDir);
+    }
+
+    private static RulesConfig config(Path dir, long settleMs, long retireSeconds, int warmupBuilds, long warmupDelayMs,
+                                      Path cacheDir) {
+        return new RulesConfig() {
+            public Rules rules() {
+                return new Rules() {
+                    public String dir() { return dir.toString(); }
+                    public boolean watch() { return true; }
+                    public long settleMs() { return settleMs; }
+                    public long retireSeconds() { return retireSeconds; }
+                    public int sessionPool() { return 2; }
+                    public boolean cache() { return cacheDir != null; }
+                    public String cacheDir() { return String.valueOf(cacheDir); }
+                    public int warmupBuilds() { return warmupBuilds; }
+                    public long warmupDelayMs() { return warmupDelayMs; }
+                };
+            }
+
+            public Admin admin() {
+                return Optional::empty;
+            }
+        };
+    }
+
+    public static RulesManager manager(RulesConfig config) {
+        return manager(config, new SimpleMeterRegistry());
+    }
+
+    /** With the registry the manager reports its reloads to, for tests that count them. */
+    public static RulesManager manager(RulesConfig config, SimpleMeterRegistry registry) {
+        return new RulesManager(config, new PolicyTestRunner(), new RulesMetrics(registry));
+    }
+}
