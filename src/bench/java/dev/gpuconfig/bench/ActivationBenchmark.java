@@ -1,7 +1,6 @@
 package dev.gpuconfig.bench;
 
 import dev.gpuconfig.decide.PolicyTestRunner;
-import dev.gpuconfig.engine.CompiledRules;
 import dev.gpuconfig.engine.RuleFolder;
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.engine.RuleSetBuilder;
@@ -40,7 +39,6 @@ public class ActivationBenchmark {
     public int ruleFactor;
 
     private Path dir;
-    private CompiledRules cache;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -48,8 +46,6 @@ public class ActivationBenchmark {
         dir = PolicyFixtures.folder(catalogRows, ruleFactor);
         RuleSet grown = PolicyFixtures.build(dir);
         PolicyFixtures.checkGrown(grown, ruleFactor);
-        cache = new CompiledRules(dev.gpuconfig.engine.RulesCopy.tempDir("bench-compiled"));
-        cache.keep(grown);
         grown.dispose();
     }
 
@@ -57,17 +53,6 @@ public class ActivationBenchmark {
     public Object activate() {
         RuleSet r = PolicyFixtures.build(dir);
         r.dispose();
-        return r;
-    }
-
-    /** The same folder read from the compiled-rules cache (a restart, or an edit reverted): catalogs, read, tests. */
-    @Benchmark
-    public Object readCompiled() {
-        RuleSetBuilder.Result r = new RuleSetBuilder(4, new PolicyTestRunner(), cache).build(RuleFolder.read(dir));
-        if (!r.ok() || !r.ruleSet().fromCache()) {
-            throw new IllegalStateException("not read from the cache: " + r.problems());
-        }
-        r.discard();
         return r;
     }
 }

@@ -4,6 +4,7 @@ import dev.gpuconfig.batch.BatchAdmission;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionMetrics;
+import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.DecisionWorkers;
 import dev.gpuconfig.decide.PolicyTestRunner;
@@ -66,8 +67,7 @@ public class DecisionBenchmark {
         if (!manager.reload("benchmark").ok()) {
             throw new IllegalStateException(manager.lastAttempt().errors().toString());
         }
-        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers(),
-                new BatchAdmission(2000, 8000, 10_000, 30_000));
+        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers());
         requests = new DecideRequest[PolicyFixtures.IDS.length];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = DecideRequest.of(PolicyFixtures.IDS[i]);
@@ -90,8 +90,6 @@ public class DecisionBenchmark {
             public int warmupBuilds() { return 0; }
             public long warmupDelayMs() { return 0; }
             public int sessionPool() { return 4; }
-            public boolean cache() { return false; }
-            public String cacheDir() { return ""; }
         };
         return new RulesConfig() {
             public Rules rules() { return rules; }
@@ -105,17 +103,12 @@ public class DecisionBenchmark {
     }
 
     @Benchmark
-    public DecideResponse memoized() {
-        return DecisionService.decide(rules, nextRequest());
-    }
-
-    @Benchmark
     public byte[] served() {
         return service.decideJson(nextRequest()).toCompletableFuture().join();
     }
 
     @Benchmark
     public DecideResponse evaluated() {
-        return DecisionService.decide(rules, nextRequest(), null);
+        return Decider.decide(rules, nextRequest());
     }
 }

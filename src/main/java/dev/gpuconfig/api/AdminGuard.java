@@ -1,6 +1,5 @@
 package dev.gpuconfig.api;
 
-import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.reload.RulesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,14 +18,14 @@ public class AdminGuard {
     public void check(String authorization) {
         String token = config.admin().token().filter(t -> !t.isBlank()).orElse(null);
         if (token == null) {
-            throw new DecideException(403, "Admin calls are off", "no admin token is configured (gpu.admin.token / GPU_ADMIN_TOKEN)");
+            throw new AdminException(403, "Admin calls are off", "no admin token is configured (gpu.admin.token / GPU_ADMIN_TOKEN)");
         }
         if (authorization == null || !authorization.startsWith("Bearer ")) {
-            throw new DecideException(401, "Unauthorized", "send Authorization: Bearer <admin token>");
+            throw new AdminException(401, "Unauthorized", "send Authorization: Bearer <admin token>");
         }
         byte[] given = authorization.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
-            throw new DecideException(401, "Unauthorized", "the admin token does not match");
+            throw new AdminException(401, "Unauthorized", "the admin token does not match");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.gpuconfig.transport.HttpBatchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuconfig.batch.BatchAnswers;
+import dev.gpuconfig.batch.BatchService;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.RequestReader;
@@ -32,9 +33,11 @@ import java.util.concurrent.CompletionStage;
 @Produces(MediaType.APPLICATION_JSON)
 public class GpuConfigResource {
     private final DecisionService service;
+    private final BatchService batches;
 
-    public GpuConfigResource(DecisionService service) {
+    public GpuConfigResource(DecisionService service, BatchService batches) {
         this.service = service;
+        this.batches = batches;
     }
 
     // An answer the rule set remembers takes well under a microsecond, so it is given on the I/O
@@ -83,6 +86,6 @@ public class GpuConfigResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, maxItems = 1000,
             implementation = RequestSchemas.Decide.class))) byte[] body, @Context RoutingContext http) {
         // the body as bytes: the service parses it once the batch has its turn
-        return service.decideBatch(body, new HttpBatchClient(http));
+        return batches.decide(body, new HttpBatchClient(http));
     }
 }

@@ -15,8 +15,13 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response decide(DecideException e) {
         Response r = problem(Problem.of(e));
-        // 503 passes (no rule set active yet, a full batch queue): say when to come back
-        return e.status() == 503 ? Response.fromResponse(r).header("Retry-After", "1").build() : r;
+        // a 503 passes (no rule set active yet, a full queue): say when to come back
+        return r.getStatus() == 503 ? Response.fromResponse(r).header("Retry-After", "1").build() : r;
+    }
+
+    @ServerExceptionMapper
+    public Response admin(AdminException e) {
+        return problem(e.problem());
     }
 
     @ServerExceptionMapper

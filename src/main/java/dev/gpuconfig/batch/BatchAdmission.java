@@ -175,7 +175,7 @@ public class BatchAdmission {
 
     private DecideException refusal(String title, String detail) {
         refused.run();
-        return new DecideException(503, title, detail);
+        return DecideException.busy(title, detail);
     }
 
     @PreDestroy

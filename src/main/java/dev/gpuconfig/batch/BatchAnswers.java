@@ -1,41 +1,56 @@
 package dev.gpuconfig.batch;
 
+import dev.gpuconfig.decide.DecideException;
+
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.Function;
 
 /**
  * A batch's answers, written as one JSON array where the server sends them from: the array is
- * never assembled on the heap. Assembled, a 1,000-item array was a 3 MB object still alive at
- * the next young collection, promoted, and dead soon after: 64 clients' batches made four full
- * collections a second (docs/performance.md, round 10). The batch's room among the items in
- * flight is given back ({@link #close}) once the array has left.
+ * never assembled on the heap, where a 1,000-item array (3 MB) would live just long enough to be
+ * promoted. The batch's room among the items in flight is given back ({@link #close}) once the
+ * array has left.
  */
 public final class BatchAnswers implements AutoCloseable {
-    private final byte[][] answers;
+    /** Per item, its answer's JSON bytes or its refusal. */
+    private final Object[] answers;
     private final BatchAdmission.Room room;
 
-    public BatchAnswers(byte[][] answers, BatchAdmission.Room room) {
+    BatchAnswers(Object[] answers, BatchAdmission.Room room) {
         this.answers = answers;
         this.room = room;
     }
 
-    /** The array's length in bytes. */
-    public int length() {
-        int size = 2 + Math.max(0, answers.length - 1);
-        for (byte[] a : answers) {
+    /**
+     * The array as bytes, each refusal written by {@code problem} (the API layer's problem object),
+     * so its length is known before it is written.
+     */
+    public byte[][] items(Function<DecideException, byte[]> problem) {
+        byte[][] items = new byte[answers.length][];
+        for (int i = 0; i < answers.length; i++) {
+            items[i] = answers[i] instanceof byte[] json ? json : problem.apply((DecideException) answers[i]);
+        }
+        return items;
+    }
+
+    /** The length of the array of {@code items} in bytes. */
+    public static int length(byte[][] items) {
+        int size = 2 + Math.max(0, items.length - 1);
+        for (byte[] a : items) {
             size += a.length;
         }
         return size;
     }
 
-    /** Writes the array, {@link #length()} bytes. */
-    public void writeTo(OutputStream out) throws IOException {
+    /** Writes the array of {@code items}. */
+    public static void writeTo(byte[][] items, OutputStream out) throws IOException {
         out.write('[');
-        for (int i = 0; i < answers.length; i++) {
+        for (int i = 0; i < items.length; i++) {
             if (i > 0) {
                 out.write(',');
             }
-            out.write(answers[i]);
+            out.write(items[i]);
         }
         out.write(']');
     }

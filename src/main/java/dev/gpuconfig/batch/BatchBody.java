@@ -34,7 +34,7 @@ public final class BatchBody {
     public static BatchBody of(byte[] json, int max) {
         try (JsonParser parser = MAPPER.getFactory().createParser(json == null ? new byte[0] : json)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw DecideException.badRequest("the batch body must be a JSON array of decide requests");
+                throw DecideException.invalid("the batch body must be a JSON array of decide requests");
             }
             int items = 0;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -42,7 +42,7 @@ public final class BatchBody {
                 items++;
             }
             if (items > max) {
-                throw DecideException.badRequest("a batch holds at most " + max + " requests, this one " + items);
+                throw DecideException.invalid("a batch holds at most " + max + " requests, this one " + items);
             }
             return new BatchBody(json, items);
         } catch (JsonProcessingException e) {

@@ -1,11 +1,11 @@
 package dev.gpuconfig.decide;
 
-/** The active policy failed on a request (a rule threw or kept re-firing): a 500 that names the rule. */
+/** The active policy failed on a request (a rule threw or kept re-firing); names the rule. */
 public class PolicyException extends DecideException {
     private final String rule;
 
     public PolicyException(String rule, String detail) {
-        super(500, "Policy error", detail);
+        super(Kind.POLICY_FAILED, "Policy error", detail);
         this.rule = rule;
     }
 

@@ -20,11 +20,11 @@ public class PolicyTestRunner implements CandidateCheck {
     public List<RuleProblem> check(RuleSet candidate, RuleFolder folder) {
         return PolicyTests.run(folder, c -> {
             try {
-                DecideResponse a = DecisionService.decide(candidate, new DecideRequest(c.model(), c.contextLength(), null, null, null, c.pinGpu()));
+                DecideResponse a = Decider.decide(candidate, new DecideRequest(c.model(), c.contextLength(), null, null, null, c.pinGpu()));
                 return new PolicyTests.Outcome(a.gpu(), a.gpuCount(), a.memoryUtilization(),
                         ((Number) a.engineArgs().get("max_model_len")).intValue(), null);
             } catch (DecideException e) {
-                return PolicyTests.Outcome.failed(e.status() + " " + e.title() + ": " + e.getMessage());
+                return PolicyTests.Outcome.failed(e.title() + ": " + e.getMessage());
             } catch (RuntimeException e) {
                 return PolicyTests.Outcome.failed("the rules failed: " + e);
             }

@@ -23,7 +23,7 @@ public final class ProfileBuilder {
     public static ModelProfile build(DecideRequest req, ModelCatalog catalog, PolicySettings s) {
         ModelName name = ModelName.parse(req.model());
         if (name.unsupportedFormat() != null) {
-            throw new DecideException(422, "Format not supported by vLLM", req.model() + " is an "
+            throw DecideException.unservable("Format not supported by vLLM", req.model() + " is an "
                     + name.unsupportedFormat() + " checkpoint, which vLLM cannot load; use the original or an AWQ, GPTQ, FP8 or GGUF variant");
         }
         Optional<ModelSpec> hit = catalog.lookup(name.tokens()).filter(spec -> agrees(spec, name));

@@ -20,20 +20,20 @@ public final class RequestReader {
 
     public static DecideRequest fromJson(JsonNode body) {
         if (body == null || body.isNull() || body.isMissingNode()) {
-            throw DecideException.badRequest("the body must be a JSON object with at least \"model\"");
+            throw DecideException.invalid("the body must be a JSON object with at least \"model\"");
         }
         if (!body.isObject()) {
-            throw DecideException.badRequest("the body must be a JSON object, not " + body.getNodeType().toString().toLowerCase(Locale.ROOT));
+            throw DecideException.invalid("the body must be a JSON object, not " + body.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         JsonNode model = body.get("model");
         if (model != null && !model.isNull() && !model.isTextual()) {
-            throw DecideException.badRequest("model must be a string");
+            throw DecideException.invalid("model must be a string");
         }
         Integer ctx = null;
         JsonNode c = body.get("contextLength");
         if (c != null && !c.isNull()) {
             if (!c.isIntegralNumber() || !c.canConvertToLong()) {
-                throw DecideException.badRequest("contextLength must be a whole number of tokens");
+                throw DecideException.invalid("contextLength must be a whole number of tokens");
             }
             ctx = context(c.asLong());
         }
@@ -41,7 +41,7 @@ public final class RequestReader {
         JsonNode p = body.get("paramsBillions");
         if (p != null && !p.isNull()) {
             if (!p.isNumber()) {
-                throw DecideException.badRequest("paramsBillions must be a number");
+                throw DecideException.invalid("paramsBillions must be a number");
             }
             params = params(p.asDouble());
         }
@@ -49,7 +49,7 @@ public final class RequestReader {
         JsonNode s = body.get("sharded");
         if (s != null && !s.isNull()) {
             if (!s.isBoolean()) {
-                throw DecideException.badRequest("sharded must be true or false");
+                throw DecideException.invalid("sharded must be true or false");
             }
             sharded = s.asBoolean();
         }
@@ -64,7 +64,7 @@ public final class RequestReader {
             try {
                 ctx = context(Long.parseLong(contextLength.trim()));
             } catch (NumberFormatException e) {
-                throw DecideException.badRequest("contextLength must be a whole number of tokens");
+                throw DecideException.invalid("contextLength must be a whole number of tokens");
             }
         }
         Double params = null;
@@ -72,14 +72,14 @@ public final class RequestReader {
             try {
                 params = params(Double.parseDouble(paramsBillions.trim()));
             } catch (NumberFormatException e) {
-                throw DecideException.badRequest("paramsBillions must be a number");
+                throw DecideException.invalid("paramsBillions must be a number");
             }
         }
         Boolean shard = null;
         if (sharded != null) {
             String v = sharded.trim().toLowerCase(Locale.ROOT);
             if (!v.equals("true") && !v.equals("false")) {
-                throw DecideException.badRequest("sharded must be true or false");
+                throw DecideException.invalid("sharded must be true or false");
             }
             shard = Boolean.valueOf(v);
         }
@@ -89,15 +89,15 @@ public final class RequestReader {
     private static DecideRequest build(String model, Integer ctx, Double params, String quant, Boolean sharded, String gpu) {
         String why = ModelName.invalidReason(model);
         if (why != null) {
-            throw DecideException.badRequest(why);
+            throw DecideException.invalid(why);
         }
         Quantization q = null;
         if (quant != null) {
-            q = Quantization.fromWire(quant).orElseThrow(() -> DecideException.badRequest(
+            q = Quantization.fromWire(quant).orElseThrow(() -> DecideException.invalid(
                     "quantization '" + quant + "' is not one of " + Quantization.wireNames()));
         }
         if (gpu != null && gpu.isBlank()) {
-            throw DecideException.badRequest("gpu must name a GPU type, e.g. L40S");
+            throw DecideException.invalid("gpu must name a GPU type, e.g. L40S");
         }
         return new DecideRequest(model, ctx, params, q, sharded, gpu == null ? null : gpu.trim());
     }
@@ -108,21 +108,21 @@ public final class RequestReader {
             return null;
         }
         if (!n.isTextual()) {
-            throw DecideException.badRequest(field + " must be a string");
+            throw DecideException.invalid(field + " must be a string");
         }
         return n.asText();
     }
 
     private static int context(long v) {
         if (v < 1 || v > MAX_CONTEXT) {
-            throw DecideException.badRequest("contextLength must be between 1 and " + MAX_CONTEXT + " tokens");
+            throw DecideException.invalid("contextLength must be between 1 and " + MAX_CONTEXT + " tokens");
         }
         return (int) v;
     }
 
     private static double params(double v) {
         if (!(v > 0) || v > MAX_PARAMS_B || Double.isInfinite(v)) {
-            throw DecideException.badRequest("paramsBillions must be above 0 and at most " + (long) MAX_PARAMS_B);
+            throw DecideException.invalid("paramsBillions must be above 0 and at most " + (long) MAX_PARAMS_B);
         }
         return v;
     }

@@ -33,15 +33,13 @@ public final class RuleSetBuilder {
     private static final AtomicLong BUILDS = new AtomicLong();
 
     /**
-     * Settings of the rule base itself, given to a compiled one (through the module model) and to
-     * one assembled from the compiled-rules cache alike. Drools 10.2.0 bug #6711: jitted
-     * constraints throw NoSuchMethodError after ~20 evaluations.
+     * Settings of the rule base itself, given through the module model. Drools 10.2.0 bug #6711:
+     * jitted constraints throw NoSuchMethodError after about 20 evaluations.
      */
     static final Map<String, String> RULE_BASE_SETTINGS = Map.of(ConstraintJittingThresholdOption.PROPERTY_NAME, "-1");
 
     private final int poolSize;
     private final CandidateCheck check;
-    private final CompiledRules cache;
 
     /** A builder that only compiles: for tests of the builder itself. */
     public RuleSetBuilder(int poolSize) {
@@ -50,17 +48,8 @@ public final class RuleSetBuilder {
 
     /** A builder whose rule sets must also pass {@code check} (the folder's policy tests) to be returned. */
     public RuleSetBuilder(int poolSize, CandidateCheck check) {
-        this(poolSize, check, null);
-    }
-
-    /**
-     * As above, reading a folder version compiled before from {@code cache} (null: none) instead of
-     * compiling it. Writing the cache is the caller's: after activation, off the start-up path.
-     */
-    public RuleSetBuilder(int poolSize, CandidateCheck check, CompiledRules cache) {
         this.poolSize = poolSize;
         this.check = check;
-        this.cache = cache;
     }
 
     /** The outcome of one build: a rule set, or the problems that stopped it (sorted by file and line). */
@@ -123,12 +112,6 @@ public final class RuleSetBuilder {
         ClassLoader before = thread.getContextClassLoader();
         thread.setContextClassLoader(cl);
         try {
-            if (cache != null && problems.isEmpty()) {
-                Result cached = fromCache(folder, cl, gpus, models, settings, phases, start);
-                if (cached != null) {
-                    return cached;
-                }
-            }
             KieServices ks = KieServices.Factory.get();
             KieFileSystem kfs = ks.newKieFileSystem();
             ReleaseId releaseId = ks.newReleaseId("dev.gpuconfig.policy", "policy", "1." + BUILDS.incrementAndGet());
@@ -198,40 +181,6 @@ public final class RuleSetBuilder {
         } finally {
             thread.setContextClassLoader(before);
         }
-    }
-
-    /**
-     * The folder's rules read from the cache, when this version was compiled before and still
-     * passes its policy tests; null otherwise (the entry is then dropped and the folder compiled).
-     */
-    private Result fromCache(RuleFolder folder, ClassLoader cl, GpuCatalog gpus, ModelCatalog models,
-                             PolicySettings settings, Phases phases, long start) {
-        KieBase base = cache.read(folder.version(), cl);
-        if (base == null) {
-            return null;
-        }
-        RuleSet rs = null;
-        String failure;
-        try {
-            rs = RuleSet.create(folder, base, null, poolSize, gpus, models, settings);
-            phases.end("cache");
-            List<RuleProblem> failed = check == null ? List.of() : check.check(rs, folder);
-            phases.end("tests");
-            failure = failed.isEmpty() ? null : failed.toString();
-        } catch (RuntimeException e) { // whatever the entry breaks, the folder itself decides
-            failure = e.toString();
-        }
-        if (failure == null) {
-            return result(rs, new ArrayList<>(), folder, start, phases);
-        }
-        // the same content passed its tests when it was written: the entry is not what it was
-        LOG.warnf("compiled rules: version %s from %s fails, compiling the folder instead: %s", folder.version(),
-                cache.dir(), failure);
-        if (rs != null) {
-            rs.dispose();
-        }
-        cache.forget(folder.version());
-        return null;
     }
 
     private static KieModuleModel kmodule(KieServices ks) {

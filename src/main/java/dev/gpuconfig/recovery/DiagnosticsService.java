@@ -47,28 +47,28 @@ public class DiagnosticsService {
     public Report check(JsonNode body) {
         RuleSet rs = decisions.ruleSet();
         if (body == null || !body.isObject() || !body.path("decision").isObject() || !body.path("device").isObject()) {
-            throw DecideException.badRequest("the body must be {\"decision\": <a decide answer>, \"device\": {\"name\", \"totalMiB\", \"freeMiB\"}}");
+            throw DecideException.invalid("the body must be {\"decision\": <a decide answer>, \"device\": {\"name\", \"totalMiB\", \"freeMiB\"}}");
         }
         JsonNode d = body.get("decision");
         JsonNode dev = body.get("device");
         String gpuName = d.path("gpu").asText(null);
-        GpuSpec gpu = rs.gpus().find(gpuName).orElseThrow(() -> DecideException.badRequest("decision.gpu '" + gpuName + "' is not a known GPU"));
+        GpuSpec gpu = rs.gpus().find(gpuName).orElseThrow(() -> DecideException.invalid("decision.gpu '" + gpuName + "' is not a known GPU"));
         double util = d.path("memoryUtilization").asDouble(-1);
         if (!(util > 0 && util < 1)) {
-            throw DecideException.badRequest("decision.memoryUtilization must be a number between 0 and 1");
+            throw DecideException.invalid("decision.memoryUtilization must be a number between 0 and 1");
         }
         JsonNode mem = d.path("memory");
         if (!mem.path("weightsGiB").isNumber() || !mem.path("overheadGiB").isNumber() || !mem.path("kvBytesPerTokenPerGpu").isNumber()) {
-            throw DecideException.badRequest("decision.memory must carry weightsGiB, overheadGiB and kvBytesPerTokenPerGpu as the decision gave them");
+            throw DecideException.invalid("decision.memory must carry weightsGiB, overheadGiB and kvBytesPerTokenPerGpu as the decision gave them");
         }
         String name = dev.path("name").isTextual() ? dev.get("name").asText() : null;
         if (name == null || name.isBlank() || name.length() > 200) {
-            throw DecideException.badRequest("device.name must be the GPU name nvidia-smi prints");
+            throw DecideException.invalid("device.name must be the GPU name nvidia-smi prints");
         }
         double total = mib(dev, "totalMiB");
         double free = mib(dev, "freeMiB");
         if (free > total) {
-            throw DecideException.badRequest("device.freeMiB cannot exceed device.totalMiB");
+            throw DecideException.invalid("device.freeMiB cannot exceed device.totalMiB");
         }
         int maxLen = d.path("engineArgs").path("max_model_len").asInt(0);
         int target = d.path("contextTarget").asInt(maxLen);
@@ -118,7 +118,7 @@ public class DiagnosticsService {
     private static double mib(JsonNode dev, String field) {
         JsonNode v = dev.get(field);
         if (v == null || !v.isNumber() || v.asDouble() <= 0 || v.asDouble() > 10_000_000) {
-            throw DecideException.badRequest("device." + field + " must be a positive number of MiB");
+            throw DecideException.invalid("device." + field + " must be a positive number of MiB");
         }
         return v.asDouble();
     }

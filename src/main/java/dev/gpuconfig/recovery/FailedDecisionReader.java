@@ -3,7 +3,7 @@ package dev.gpuconfig.recovery;
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
-import dev.gpuconfig.decide.DecisionService;
+import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.decide.PolicyException;
 import dev.gpuconfig.decide.RequestReader;
 
@@ -29,44 +29,44 @@ final class FailedDecisionReader {
 
     static OomService.FailedDeployment read(JsonNode body, RuleSet rs) {
         if (body == null || !body.isObject()) {
-            throw DecideException.badRequest("the body must be a JSON object: {\"decision\": …, \"error\": \"…\", \"attempt\": 1}");
+            throw DecideException.invalid("the body must be a JSON object: {\"decision\": …, \"error\": \"…\", \"attempt\": 1}");
         }
         JsonNode d = body.get("decision");
         if (d == null || !d.isObject()) {
-            throw DecideException.badRequest("decision must be the decide answer that failed, as a JSON object");
+            throw DecideException.invalid("decision must be the decide answer that failed, as a JSON object");
         }
         JsonNode err = body.get("error");
         if (err == null || !err.isTextual()) {
-            throw DecideException.badRequest("error must be the text vLLM or CUDA printed, as a string");
+            throw DecideException.invalid("error must be the text vLLM or CUDA printed, as a string");
         }
         if (err.asText().length() > MAX_ERROR_CHARS) {
-            throw DecideException.badRequest("error is longer than " + MAX_ERROR_CHARS + " characters; send the last lines");
+            throw DecideException.invalid("error is longer than " + MAX_ERROR_CHARS + " characters; send the last lines");
         }
         int attempt = 1;
         JsonNode a = body.get("attempt");
         if (a != null && !a.isNull()) {
             if (!a.isIntegralNumber() || a.asLong() < 1 || a.asLong() > 1000) {
-                throw DecideException.badRequest("attempt must be a whole number from 1 to 1000");
+                throw DecideException.invalid("attempt must be a whole number from 1 to 1000");
             }
             attempt = a.asInt();
         }
         String model = text(d, "model");
         String why = dev.gpuconfig.modelid.ModelName.invalidReason(model);
         if (why != null) {
-            throw DecideException.badRequest("decision." + why);
+            throw DecideException.invalid("decision." + why);
         }
         GpuSpec gpu = gpu(rs, text(d, "gpu"), "decision.gpu");
         int count = integer(d, "gpuCount", 1, 8);
         double util = number(d, "memoryUtilization");
         JsonNode args = d.get("engineArgs");
         if (args == null || !args.isObject()) {
-            throw DecideException.badRequest("decision.engineArgs must be the object the decision carried");
+            throw DecideException.invalid("decision.engineArgs must be the object the decision carried");
         }
         int maxLen = integer(args, "max_model_len", 1, RequestReader.MAX_CONTEXT);
         Integer seqs = args.has("max_num_seqs") ? integer(args, "max_num_seqs", 1, 65536) : null;
         JsonNode eager = args.get("enforce_eager");
         if (eager != null && !eager.isNull() && !eager.isBoolean()) {
-            throw DecideException.badRequest("decision.engineArgs.enforce_eager must be true or false");
+            throw DecideException.invalid("decision.engineArgs.enforce_eager must be true or false");
         }
         Integer target = d.has("contextTarget") ? integer(d, "contextTarget", 1, RequestReader.MAX_CONTEXT) : null;
         JsonNode profile = d.get("profile");
@@ -75,7 +75,7 @@ final class FailedDecisionReader {
         Double params = null;
         if (profile != null && profile.isObject()) {
             String qt = profile.path("quantization").asText(null);
-            q = qt == null ? null : Quantization.fromWire(qt).orElseThrow(() -> DecideException.badRequest(
+            q = qt == null ? null : Quantization.fromWire(qt).orElseThrow(() -> DecideException.invalid(
                     "decision.profile.quantization '" + qt + "' is not one of " + Quantization.wireNames()));
             sharded = profile.path("sharded").isBoolean() ? profile.get("sharded").asBoolean() : null;
             if ("request".equals(profile.path("sizeSource").asText()) && profile.path("totalParamsBillions").isNumber()) {
@@ -86,11 +86,11 @@ final class FailedDecisionReader {
         JsonNode fb = d.get("fallbacks");
         if (fb != null && !fb.isNull()) {
             if (!fb.isArray()) {
-                throw DecideException.badRequest("decision.fallbacks must be an array");
+                throw DecideException.invalid("decision.fallbacks must be an array");
             }
             for (JsonNode f : fb) {
                 if (!f.isObject()) {
-                    throw DecideException.badRequest("each of decision.fallbacks must be an object with gpu and gpuCount");
+                    throw DecideException.invalid("each of decision.fallbacks must be an object with gpu and gpuCount");
                 }
                 fallbacks.add(new Candidate(gpu(rs, text(f, "gpu"), "decision.fallbacks[].gpu"), integer(f, "gpuCount", 1, 8)));
             }
@@ -98,12 +98,12 @@ final class FailedDecisionReader {
         DecideRequest req = new DecideRequest(model, target, params, q, sharded, null);
         DecideResponse recomputed;
         try {
-            recomputed = DecisionService.decide(rs, req);
+            recomputed = Decider.decide(rs, req);
         } catch (DecideException e) {
             if (e instanceof PolicyException) {
                 throw e;
             }
-            throw DecideException.badRequest("the failed decision cannot be reproduced: " + e.getMessage());
+            throw DecideException.invalid("the failed decision cannot be reproduced: " + e.getMessage());
         }
         return new OomService.FailedDeployment(recomputed, new DecideRequest(model, recomputed.contextTarget(), params, q, sharded, null),
                 gpu, count, util, maxLen, seqs, eager != null && eager.asBoolean(), fallbacks, err.asText(), attempt);
@@ -112,10 +112,10 @@ final class FailedDecisionReader {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            throw DecideException.badRequest("decision." + field + " is required");
+            throw DecideException.invalid("decision." + field + " is required");
         }
         if (!v.isTextual()) {
-            throw DecideException.badRequest("decision." + field + " must be a string");
+            throw DecideException.invalid("decision." + field + " must be a string");
         }
         return v.asText();
     }
@@ -123,7 +123,7 @@ final class FailedDecisionReader {
     private static int integer(JsonNode n, String field, long min, long max) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull() || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
-            throw DecideException.badRequest(field + " must be a whole number from " + min + " to " + max);
+            throw DecideException.invalid(field + " must be a whole number from " + min + " to " + max);
         }
         return v.asInt();
     }
@@ -131,12 +131,12 @@ final class FailedDecisionReader {
     private static double number(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || !v.isNumber() || !(v.asDouble() > 0) || v.asDouble() >= 1) {
-            throw DecideException.badRequest("decision." + field + " must be a number between 0 and 1");
+            throw DecideException.invalid("decision." + field + " must be a number between 0 and 1");
         }
         return v.asDouble();
     }
 
     private static GpuSpec gpu(RuleSet rs, String name, String field) {
-        return rs.gpus().find(name).orElseThrow(() -> DecideException.badRequest(field + " '" + name + "' is not one of " + rs.gpus().all()));
+        return rs.gpus().find(name).orElseThrow(() -> DecideException.invalid(field + " '" + name + "' is not one of " + rs.gpus().all()));
     }
 }

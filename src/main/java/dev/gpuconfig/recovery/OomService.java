@@ -3,6 +3,7 @@ package dev.gpuconfig.recovery;
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
+import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.DecisionWorkers;
 import dev.gpuconfig.decide.PolicyException;
@@ -118,7 +119,7 @@ public class OomService {
 
     private static DecideResponse tryDecide(RuleSet rs, Attempt a) {
         try {
-            DecideResponse r = DecisionService.decide(rs, a.request(), a.adjustments());
+            DecideResponse r = Decider.decide(rs, a.request(), a.adjustments());
             return Boolean.FALSE.equals(r.pinnedGpuFits()) ? null : r;
         } catch (DecideException e) {
             if (e instanceof PolicyException) {

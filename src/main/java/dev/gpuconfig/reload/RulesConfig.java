@@ -1,6 +1,5 @@
 package dev.gpuconfig.reload;
 
-import dev.gpuconfig.engine.CompiledRules;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -52,19 +51,6 @@ public interface RulesConfig {
         @WithName("session-pool")
         @WithDefault("16")
         int sessionPool();
-
-        /**
-         * Keep each activated rule set compiled on disk ({@link CompiledRules}), so a start on a
-         * folder compiled before reads it instead of compiling it (the start's slowest part).
-         */
-        @WithName("cache")
-        @WithDefault("true")
-        boolean cache();
-
-        /** Where: any writable folder; the image keeps the shipped rules' entry in /deployments/compiled-rules. */
-        @WithName("cache-dir")
-        @WithDefault(CompiledRules.DEFAULT_DIR)
-        String cacheDir();
     }
 
     interface Admin {

@@ -1,163 +1,81 @@
 package dev.gpuconfig.reload;
 
 import dev.gpuconfig.engine.CandidateCheck;
-import dev.gpuconfig.engine.CompiledRules;
 import dev.gpuconfig.engine.RuleFolder;
 import dev.gpuconfig.engine.RuleProblem;
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.engine.RuleSetBuilder;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.ObservesAsync;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Owns the active rule set. A load reads the whole folder, builds a new rule set on the side and
- * swaps it in with one reference write; on any problem the active set stays as it was and the
- * attempt records why. Loads are serialized; requests never wait for them.
+ * Owns the rule set in force, and the one path that changes it. Whoever asks (start-up, the admin
+ * call, the watcher's signal), the work runs on one build thread: read the whole folder, build and
+ * test a new rule set on the side, and swap it in with one reference write. On any problem the
+ * rule set in force stays, and the attempt records why, by file and line. Requests never wait for
+ * this: they take the reference once and use only that rule set.
  */
 @ApplicationScoped
 public class RulesManager {
     private static final Logger LOG = Logger.getLogger(RulesManager.class);
+    /** A save often arrives as several writes a few ms apart: a build starts once they stop. */
+    private static final long QUICK_MS = 50;
 
     private final RulesConfig config;
     private final RuleSetBuilder builder;
-    /** The warm-up builds compile, whatever the cache holds: they are there to warm the compiler. */
-    private final RuleSetBuilder compiler;
-    private final CompiledRules cache;
+    private final RulesMetrics metrics;
     private final AtomicReference<RuleSet> active = new AtomicReference<>();
     private final AtomicReference<LoadAttempt> lastAttempt = new AtomicReference<>();
+    /** The one thread that builds and activates: loads never overlap, and builds never pile up on two cores. */
+    private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> daemon(r, "rules-build"));
     /** Disposes replaced rule sets once in-flight requests are done, and starts the warm-up builds. */
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rules-timer");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private final RulesMetrics metrics;
-    /** Set once the watcher builds an edit: warm-up builds still queued are skipped. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rules-timer"));
+    /** When the folder last changed, as the watcher signalled it (System.nanoTime). */
+    private volatile long lastChange;
+    /** Whether a settle-and-activate run is queued or running on the build thread. */
+    private final AtomicBoolean settling = new AtomicBoolean();
+    /** Set once the folder changed after start: warm-up builds still queued are skipped. */
     private volatile boolean editSeen;
-    /** Warm-up waits for two things, in either order: rules active at startup, and the HTTP server listening. */
-    private final AtomicInteger warmUpGate = new AtomicInteger(2);
-    /** Warm-up builds run, or skipped for a real edit. */
-    private final AtomicInteger warmUpsSettled = new AtomicInteger();
-    /**
-     * Completed by the first activation: what warms up on the first rule set waits for it. It
-     * carries no rule set, so a replaced one is not kept alive by it (with its memo, up to 25 MB).
-     */
-    private final CompletableFuture<Void> firstActive = new CompletableFuture<>();
-    /** Builds ahead of activation (see RulesWatcher), the start-up activation and the warm-up builds, one at a time. */
-    private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "rules-build");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Warm-up builds run, or skipped for an edit: for tests. */
+    private final java.util.concurrent.atomic.AtomicInteger warmUpsSettled = new java.util.concurrent.atomic.AtomicInteger();
 
     public RulesManager(RulesConfig config, CandidateCheck policyTests, RulesMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.cache = config.rules().cache() ? new CompiledRules(Path.of(config.rules().cacheDir())) : null;
-        this.builder = new RuleSetBuilder(config.rules().sessionPool(), policyTests, cache);
-        this.compiler = new RuleSetBuilder(config.rules().sessionPool(), policyTests);
+        this.builder = new RuleSetBuilder(config.rules().sessionPool(), policyTests);
     }
 
-    /**
-     * Activates the folder at start-up. With the launcher's early build still running, on the build
-     * thread, ahead of any other load: the framework finishes starting and the server listens
-     * meanwhile (readiness stays DOWN until the rule set is active), which made the service ready
-     * about 0.1 s sooner than waiting here. Without one (tests, dev mode), before the server takes
-     * requests.
-     */
+    /** Activates the folder before the server takes requests, and logs what is in force. */
     void onStart(@Observes StartupEvent event) {
-        if (EarlyBuild.started()) {
-            builds.execute(() -> {
-                try {
-                    activateAtStartup();
-                } catch (RuntimeException | Error e) { // not ready, and the log says why; an edit can still activate
-                    LOG.error("rules: start-up activation failed", e);
-                }
-            });
-        } else {
-            activateAtStartup();
-        }
-    }
-
-    private void activateAtStartup() {
-        LoadAttempt a = reload("startup", EarlyBuild.take(folder(), config.rules().sessionPool()));
+        LoadAttempt a = reload("startup");
         RuleSet rs = active.get();
-        StringBuilder b = new StringBuilder("rules at startup\n");
-        b.append("  folder:   ").append(folder()).append('\n');
-        if (rs != null) {
-            b.append("  version:  ").append(rs.version()).append(" (").append(a.durationMs())
-                    .append(rs.fromCache() ? " ms to read compiled and test: " : " ms to build and test: ").append(a.phasesMs()).append(")\n");
-            b.append("  rules:    ").append(rs.ruleCount()).append(" in ").append(rs.files().size()).append(" files\n");
-            b.append("  catalogs: ").append(rs.models().size()).append(" models, ").append(rs.gpus().all().size())
-                    .append(" GPUs ").append(rs.gpus().all()).append('\n');
-            b.append("  refused:  none");
-            LOG.info(b);
-            passWarmUpGate();
-        } else {
-            b.append("  refused:  the whole folder; the service is not ready until a valid rule set loads\n");
+        if (rs == null) {
+            StringBuilder b = new StringBuilder("rules at startup: the whole folder ").append(folder())
+                    .append(" was refused; the service is not ready until a valid rule set loads\n");
             a.errors().forEach(p -> b.append("    ").append(p).append('\n'));
             LOG.error(b);
+            return;
         }
-    }
-
-    // Started before the server listened, warm-up builds took CPU from the rest of start-up:
-    // ready 0.1-0.5 s later on two cores. The event is fired once the HTTP server listens.
-    void onHttpStart(@ObservesAsync HttpServerStart event) {
-        passWarmUpGate();
-    }
-
-    // Then they wait a few seconds more: a deployment's first calls arrive right after ready, and
-    // sharing two cores with a cold build they took 230-260 ms for the first answer instead of
-    // 90-120 (and 15-55 ms instead of 6-20 for the next few).
-    private void passWarmUpGate() {
-        if (warmUpGate.decrementAndGet() == 0) {
-            timer.schedule(() -> warmUp(config.rules().warmupBuilds()), config.rules().warmupDelayMs(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Builds the folder a few more times in the background and throws the results away: the JIT
-     * then has the build path compiled before the first edit, which is built in about 0.6 s
-     * instead of 1-1.5 s. Runs on the build thread, one build at a time with real reloads.
-     */
-    private void warmUp(int times) {
-        for (int i = 0; i < times; i++) {
-            builds.submit(() -> {
-                try {
-                    if (!editSeen) { // a real edit goes first, and warms the JIT just as well
-                        compiler.build(RuleFolder.read(folder())).discard();
-                    }
-                } finally {
-                    warmUpsSettled.incrementAndGet();
-                }
-            });
-        }
-    }
-
-    /** Warm-up builds run or skipped so far: for tests. */
-    int warmUpsSettled() {
-        return warmUpsSettled.get();
+        LOG.infof("rules at startup: %s, version %s, %d rules in %d files, %d models, %d GPUs %s; built and tested in %d ms %s",
+                folder(), rs.version(), rs.ruleCount(), rs.files().size(), rs.models().size(), rs.gpus().all().size(),
+                rs.gpus().all(), a.durationMs(), a.phasesMs());
+        timer.schedule(this::warmUp, config.rules().warmupDelayMs(), TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -178,99 +96,157 @@ public class RulesManager {
         return lastAttempt.get();
     }
 
-    /** Completes once a rule set has been activated; {@link #active()} then has one. */
-    public CompletionStage<Void> firstActive() {
-        return firstActive;
-    }
-
-    /** Reads, builds and, when everything passes, activates the folder's content. */
+    /** Reads, builds and, when everything passes, activates the folder's content now; waits for the outcome. */
     public LoadAttempt reload(String trigger) {
-        return reload(trigger, null);
+        try {
+            return builds.submit(() -> activate(trigger, readAndBuild())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the rules were loading", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("rules load failed", e.getCause());
+        }
     }
 
     /**
-     * Starts building the folder's current content on the side, or returns null when there is
-     * nothing new to build (unreadable, or the version already active). For {@link #reload(String,
-     * RuleSetBuilder.Result)}.
+     * The folder changed (the watcher's signal): its content is activated once the folder has
+     * been quiet for the settle time. Returns at once.
      */
-    Future<RuleSetBuilder.Result> buildAhead() {
-        RuleFolder snapshot;
-        try {
-            snapshot = RuleFolder.read(folder());
-        } catch (RuntimeException e) {
-            return null;
-        }
-        RuleSet current = active.get();
-        if (current != null && current.version().equals(snapshot.version())) {
-            return null;
-        }
+    public void changed() {
+        lastChange = System.nanoTime();
         editSeen = true;
-        return builds.submit(() -> builder.build(snapshot));
+        if (settling.compareAndSet(false, true)) {
+            builds.execute(this::settleAndActivate);
+        }
     }
 
-    /** As {@link #reload(String)}, using {@code early} instead of a new build when it was built from the same content. */
-    synchronized LoadAttempt reload(String trigger, RuleSetBuilder.Result early) {
+    /**
+     * Builds the changed content at once and activates it once the folder has been quiet for the
+     * settle time, so an edit is served after the longer of the build and the settle time rather
+     * than their sum. A change meanwhile throws the build away and starts over from the new content.
+     */
+    private void settleAndActivate() {
+        long handled = 0;
+        try {
+            while (true) {
+                sleepUntilQuiet(Math.min(QUICK_MS, config.rules().settleMs()));
+                handled = lastChange;
+                Built built = readAndBuild();
+                sleepUntilQuiet(config.rules().settleMs());
+                if (lastChange == handled) {
+                    activate("watch", built);
+                    return;
+                }
+                built.discard(); // changed while it was built: build what the folder holds now
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) { // the last good rule set keeps serving; the next edit is built as usual
+            LOG.error("rules: a load after an edit failed", e);
+        } finally {
+            settling.set(false);
+            if (lastChange != handled && !builds.isShutdown()) {
+                changed(); // a change signalled while this run was ending
+            }
+        }
+    }
+
+    private void sleepUntilQuiet(long ms) throws InterruptedException {
+        long quietNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+        long left;
+        while ((left = quietNanos - (System.nanoTime() - lastChange)) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    /** A snapshot of the folder and what building it gave: a result, or why it could not be read. */
+    private record Built(Instant at, long start, RuleFolder snapshot, RuleSetBuilder.Result result, List<RuleProblem> unreadable) {
+        void discard() {
+            if (result != null) {
+                result.discard();
+            }
+        }
+    }
+
+    /** Reads the folder and builds it, unless that content is already in force. */
+    private Built readAndBuild() {
         Instant at = Instant.now();
         long start = System.nanoTime();
         RuleFolder snapshot;
         try {
             snapshot = RuleFolder.read(folder());
         } catch (RuntimeException e) {
-            return record(new LoadAttempt(LoadAttempt.REJECTED, null, at, ms(start), trigger,
-                    List.of(new RuleProblem(".", 0, e.getMessage()))));
+            return new Built(at, start, null, null, List.of(new RuleProblem(".", 0, e.getMessage())));
         }
         RuleSet current = active.get();
-        boolean unchanged = current != null && current.version().equals(snapshot.version());
-        boolean earlyFits = early != null && !unchanged && early.version().equals(snapshot.version());
-        if (early != null && !earlyFits) {
-            early.discard(); // the folder changed while it was built, or that content is already active
-        }
-        if (unchanged) {
-            return record(new LoadAttempt(LoadAttempt.UNCHANGED, snapshot.version(), at, ms(start), trigger, List.of()));
+        if (current != null && current.version().equals(snapshot.version())) {
+            return new Built(at, start, snapshot, null, List.of());
         }
         RuleSetBuilder.Result result;
         try {
-            result = earlyFits ? early : builder.build(snapshot);
-            if (earlyFits) {
-                trigger += " (built ahead, " + early.millis() + " ms)";
-            }
-        } catch (RuntimeException e) {
-            // A bug in building must not take the service down: the last good rule set keeps serving.
+            result = builder.build(snapshot);
+        } catch (RuntimeException | StackOverflowError e) { // a bug in building must not take the service down
             LOG.error("rules: build failed unexpectedly", e);
             result = new RuleSetBuilder.Result(null, List.of(new RuleProblem(".", 0, "build failed: " + e)),
-                    snapshot.version(), ms(start), java.util.Map.of());
+                    snapshot.version(), ms(start), Map.of());
         }
-        long took = ms(start) + (earlyFits ? early.millis() : 0); // an early build's time counts too
+        return new Built(at, start, snapshot, result, List.of());
+    }
+
+    /** Records the attempt and, when the build passed, swaps its rule set in. On the build thread only. */
+    private LoadAttempt activate(String trigger, Built b) {
+        if (b.snapshot() == null) {
+            return record(new LoadAttempt(LoadAttempt.REJECTED, null, b.at(), ms(b.start()), trigger, b.unreadable()));
+        }
+        String version = b.snapshot().version();
+        if (b.result() == null) {
+            return record(new LoadAttempt(LoadAttempt.UNCHANGED, version, b.at(), ms(b.start()), trigger, List.of()));
+        }
+        RuleSetBuilder.Result result = b.result();
+        RuleSet current = active.get();
         if (!result.ok()) {
-            LOG.warnf("rules: version %s refused, still serving %s: %s", snapshot.version(),
+            LOG.warnf("rules: version %s refused, still serving %s: %s", version,
                     current == null ? "nothing" : current.version(), result.problems());
-            return record(new LoadAttempt(LoadAttempt.REJECTED, snapshot.version(), at, took, trigger, result.problems(),
+            return record(new LoadAttempt(LoadAttempt.REJECTED, version, b.at(), ms(b.start()), trigger, result.problems(),
                     result.phasesMs()));
         }
-        if (current != null) {
-            result.ruleSet().inheritAskedFrom(current); // before the swap: its first requests already count
-        }
         RuleSet previous = active.getAndSet(result.ruleSet());
+        LoadAttempt done = record(new LoadAttempt(LoadAttempt.ACTIVATED, version, b.at(), ms(b.start()), trigger, List.of(),
+                result.phasesMs()));
+        metrics.activated();
         if (previous != null) {
             timer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);
-            LOG.infof("rules: activated %s (was %s) in %d ms %s, %s", snapshot.version(), previous.version(), took,
+            LOG.infof("rules: activated %s (was %s) in %d ms %s, %s", version, previous.version(), done.durationMs(),
                     result.phasesMs(), trigger);
         }
-        LoadAttempt done = record(new LoadAttempt(LoadAttempt.ACTIVATED, snapshot.version(), at, took, trigger, List.of(),
-                result.phasesMs()));
-        if (previous == null) {
-            firstActive.complete(null); // after the attempt is recorded: what waits on it sees both
-        }
-        RuleSet activated = result.ruleSet();
-        metrics.activated(activated);
-        if (cache != null && !activated.fromCache()) { // on the build thread, after the swap: off the start's path
+        return done;
+    }
+
+    /**
+     * Builds the folder a few times after start and throws the results away: the JIT then has the
+     * build path compiled before the first edit, which is then served about twice as fast. Runs on
+     * the build thread, behind any real load; an edit warms the JIT just as well, so they stop at one.
+     */
+    private void warmUp() {
+        for (int i = 0; i < config.rules().warmupBuilds(); i++) {
             try {
-                builds.execute(() -> cache.keep(activated));
+                builds.execute(() -> {
+                    try {
+                        if (!editSeen) {
+                            builder.build(RuleFolder.read(folder())).discard();
+                        }
+                    } finally {
+                        warmUpsSettled.incrementAndGet();
+                    }
+                });
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.debug("rules: shutting down, the activated rule set is not kept compiled");
+                return; // shutting down
             }
         }
-        return done;
+    }
+
+    int warmUpsSettled() {
+        return warmUpsSettled.get();
     }
 
     private LoadAttempt record(LoadAttempt a) {
@@ -281,5 +257,11 @@ public class RulesManager {
 
     private static long ms(long start) {
         return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 }

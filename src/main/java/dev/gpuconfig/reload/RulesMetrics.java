@@ -1,6 +1,5 @@
 package dev.gpuconfig.reload;
 
-import dev.gpuconfig.engine.RuleSet;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Prometheus metrics of rule loading: reloads by outcome, build time, last good activation, and
- * activations by whether their rules were compiled or read compiled.
+ * activations.
  */
 @ApplicationScoped
 public class RulesMetrics {
@@ -40,10 +39,10 @@ public class RulesMetrics {
         }
     }
 
-    /** An activation, by where its rules came from: whether restarts find their rules compiled. */
-    void activated(RuleSet rs) {
-        Counter.builder("gpu.rules.activations").tag("rules", rs.fromCache() ? "read_compiled" : "compiled")
-                .description("activated rule sets: compiled from the folder, or read from the compiled-rules cache")
+    /** A rule set swapped in. */
+    void activated() {
+        Counter.builder("gpu.rules.activations")
+                .description("activated rule sets")
                 .register(registry).increment();
     }
 }

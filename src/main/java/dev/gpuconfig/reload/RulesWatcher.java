@@ -1,7 +1,6 @@
 package dev.gpuconfig.reload;
 
 import dev.gpuconfig.engine.RuleFolder;
-import dev.gpuconfig.engine.RuleSetBuilder;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,23 +21,19 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Follows the rules folder: file events (subfolders included, and the {@code ..data} symlink swap
  * of Kubernetes ConfigMap volumes), backed by a periodic look at every file's size and time for
- * file systems that send no events. A change waits until the folder has been quiet for the settle
- * time, so a burst of saves becomes one reload; events during a reload lead to one more.
+ * file systems that send no events. It only signals: {@link RulesManager#changed()} waits for the
+ * folder to settle, builds and activates.
  */
 @ApplicationScoped
 public class RulesWatcher {
     private static final Logger LOG = Logger.getLogger(RulesWatcher.class);
     private static final long POLL_MS = 1000;
-    /** Quiet time before a build starts ahead of the settle time (see settleAndLoad). */
-    private static final long QUICK_MS = 50;
 
     private final RulesManager rules;
     private final RulesConfig config;
@@ -90,64 +85,31 @@ public class RulesWatcher {
         }
     }
 
+    /**
+     * Signals the manager at each change the events or the periodic look find; the manager waits
+     * for the folder to settle and activates it. Survives anything a look can throw, so hot reload
+     * never ends silently.
+     */
     private void loop() {
         Path root = rules.folder();
-        long settle = config.rules().settleMs();
         while (thread == Thread.currentThread()) {
             try {
                 boolean changed = waitForChange(root, POLL_MS);
                 String now = fingerprint(root);
-                if (!changed && Objects.equals(now, seen)) {
-                    continue;
+                if (changed || !Objects.equals(now, seen)) {
+                    seen = now;
+                    rules.changed();
                 }
-                settleAndLoad(root, settle);
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("rules: watcher error, still watching", e);
+                try {
+                    Thread.sleep(POLL_MS);
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
-        }
-    }
-
-    /**
-     * Builds the changed content at once, while waiting for the folder to stay quiet for the settle
-     * time, so an edit is served after the longer of the two rather than their sum. A change inside
-     * the window throws the build away and starts over from the new content; the manager activates
-     * the build only if the folder still holds exactly what was built, else it builds again itself.
-     */
-    private void settleAndLoad(Path root, long settle) throws InterruptedException {
-        long quick = Math.min(QUICK_MS, settle);
-        while (true) {
-            while (waitForChange(root, quick)) {
-                // a save often arrives as several writes a few ms apart: build what they end with
-            }
-            Future<RuleSetBuilder.Result> build = rules.buildAhead();
-            boolean again = false;
-            while (waitForChange(root, settle)) {
-                again = true; // another change inside the window: wait again
-            }
-            if (again) {
-                discard(build);
-                continue;
-            }
-            seen = fingerprint(root);
-            rules.reload("watch", result(build));
-            return;
-        }
-    }
-
-    private static RuleSetBuilder.Result result(Future<RuleSetBuilder.Result> build) throws InterruptedException {
-        try {
-            return build == null ? null : build.get();
-        } catch (ExecutionException e) {
-            return null; // the manager builds (and reports) the folder itself
-        }
-    }
-
-    private static void discard(Future<RuleSetBuilder.Result> build) throws InterruptedException {
-        RuleSetBuilder.Result r = result(build); // waited for, so builds never pile up on two cores
-        if (r != null) {
-            r.discard();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gpuconfig.transport;
 
+import dev.gpuconfig.api.Problem;
 import dev.gpuconfig.batch.BatchAnswers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -27,6 +28,7 @@ import java.lang.reflect.Type;
 @Provider
 @Produces(MediaType.APPLICATION_JSON)
 public class BatchAnswersWriter implements ServerMessageBodyWriter<BatchAnswers> {
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target, MediaType mediaType) {
@@ -41,9 +43,10 @@ public class BatchAnswersWriter implements ServerMessageBodyWriter<BatchAnswers>
         // the Vert.x response behind Quarkus REST's (which writes only byte[] and String itself)
         HttpServerResponse response = ((ServerHttpRequest) context.serverResponse())
                 .unwrap(HttpServerResponse.class);
-        ByteBuf bytes = PooledByteBufAllocator.DEFAULT.directBuffer(answers.length());
+        byte[][] items = answers.items(BatchAnswersWriter::problem);
+        ByteBuf bytes = PooledByteBufAllocator.DEFAULT.directBuffer(BatchAnswers.length(items));
         try {
-            answers.writeTo(new ByteBufOutputStream(bytes));
+            BatchAnswers.writeTo(items, new ByteBufOutputStream(bytes));
             // Vert.x does not release a buffer it was handed: this one goes back to the pool once
             // the write completed or failed
             response.end(Buffer.buffer(bytes)).onComplete(written -> bytes.release());
@@ -62,6 +65,14 @@ public class BatchAnswersWriter implements ServerMessageBodyWriter<BatchAnswers>
     @Override
     public void writeTo(BatchAnswers answers, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         jakarta.ws.rs.core.MultivaluedMap<String, Object> headers, OutputStream out) throws IOException {
-        answers.writeTo(out);
+        BatchAnswers.writeTo(answers.items(BatchAnswersWriter::problem), out);
+    }
+
+    private static byte[] problem(dev.gpuconfig.decide.DecideException refusal) {
+        try {
+            return MAPPER.writeValueAsBytes(Problem.of(refusal));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a problem as JSON", e);
+        }
     }
 }

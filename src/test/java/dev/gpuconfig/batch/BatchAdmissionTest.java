@@ -43,7 +43,7 @@ class BatchAdmissionTest {
         BatchAdmission admission = new BatchAdmission(100, 10_000, 100, 30_000);
         BatchAdmission.Room busy = admission.enter(100).get(5, TimeUnit.SECONDS);
         DecideException refused = refusal(admission.enter(1));
-        assertEquals(503, refused.status());
+        assertEquals(DecideException.Kind.BUSY, refused.kind());
         assertEquals("Too many batch items in flight", refused.title());
         assertTrue(refused.getMessage().contains("100 batch items at once"), refused.getMessage());
         assertEquals(0, admission.waiting(), "the refused batch still waits");
@@ -59,7 +59,7 @@ class BatchAdmissionTest {
         Thread.sleep(50);
         CompletableFuture<BatchAdmission.Room> small = admission.enter(30); // fits beside 60, waits behind the large one
         assertFalse(small.isDone());
-        assertEquals(503, refusal(large).status());
+        assertEquals(DecideException.Kind.BUSY, refusal(large).kind());
         small.get(5, TimeUnit.SECONDS).close();
         busy.close();
         assertEquals(100, admission.available());
@@ -73,7 +73,7 @@ class BatchAdmissionTest {
         CompletableFuture<BatchAdmission.Room> full = admission.enter(60); // 100 + 60 waiting > 150
         assertTrue(full.isDone(), "a full queue made the batch wait");
         DecideException refused = refusal(full);
-        assertEquals(503, refused.status());
+        assertEquals(DecideException.Kind.BUSY, refused.kind());
         assertEquals("Too many batches waiting", refused.title());
         assertTrue(refused.getMessage().contains("150 more wait"), refused.getMessage());
         assertEquals(100, admission.itemsWaiting(), "the refused batch left items in the queue");

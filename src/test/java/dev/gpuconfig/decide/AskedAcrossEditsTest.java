@@ -1,7 +1,6 @@
 package dev.gpuconfig.decide;
 
 import dev.gpuconfig.reload.TestRules;
-import dev.gpuconfig.batch.BatchAdmission;
 
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.engine.RulesCopy;
@@ -56,11 +55,11 @@ class AskedAcrossEditsTest {
     void aRememberedRequestIsKeptFromItsFirstAskingAfterAnEditWithTheNewRulesAnswer() throws Exception {
         rules = new RulesManager(TestRules.config(dir, 300, 30), new PolicyTestRunner(), new RulesMetrics(registry));
         assertTrue(rules.reload("test").ok(), rules.lastAttempt().errors().toString());
-        service = new DecisionService(rules, new DecisionMetrics(registry), workers, new BatchAdmission(2000, 8000, 10_000, 30_000));
+        service = new DecisionService(rules, new DecisionMetrics(registry), workers);
         for (int i = 0; i < 2; i++) { // an answer is remembered from its second asking
             ASKED.forEach(this::ask);
         }
-        assertEquals(ASKED.size(), active().remembered());
+        assertEquals(ASKED.size(), service.remembered());
         byte[] tinyBefore = ask(DecideRequest.of(TINY));
 
         Path table = dir.resolve("utilization.drl.csv");
@@ -69,14 +68,14 @@ class AskedAcrossEditsTest {
         Files.writeString(table, text.replace("utilization: tiny,tiny,false,0.90", "utilization: tiny,tiny,false,0.86"));
         assertEquals("activated", rules.reload("edit").result());
         RuleSet after = active();
-        assertEquals(0, after.remembered(), "no answer of the old rules is carried over");
+        assertEquals(0, service.remembered(), "no answer of the old rules is carried over");
 
         double evaluated = count("evaluated");
         for (DecideRequest r : ASKED) {
-            assertArrayEquals(Json.write(DecisionService.decide(after, r, null)), ask(r), r.toString());
+            assertArrayEquals(Json.write(Decider.decide(after, r)), ask(r), r.toString());
         }
         assertEquals(evaluated + ASKED.size(), count("evaluated"), "each evaluated once under the new rules");
-        assertEquals(ASKED.size(), after.remembered(), "each kept from its first asking under the new rules");
+        assertEquals(ASKED.size(), service.remembered(), "each kept from its first asking under the new rules");
         double remembered = count("remembered");
         ASKED.forEach(this::ask);
         assertEquals(evaluated + ASKED.size(), count("evaluated"));

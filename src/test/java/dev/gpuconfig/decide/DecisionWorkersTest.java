@@ -24,7 +24,7 @@ class DecisionWorkersTest {
 
     @Test
     void aFailureIsTheExceptionTheWorkThrewNotAWrapper() {
-        DecideException thrown = DecideException.badRequest("gpu 'X9' is not one of the catalog's");
+        DecideException thrown = DecideException.invalid("gpu 'X9' is not one of the catalog's");
         Throwable failure = workers.<String>submit(() -> {
             throw thrown;
         }).handle((value, t) -> t).toCompletableFuture().join();

@@ -25,10 +25,10 @@ public final class ShippedPolicy {
     }
 
     public static DecideResponse decide(String model) {
-        return DecisionService.decide(get(), DecideRequest.of(model));
+        return Decider.decide(get(), DecideRequest.of(model));
     }
 
     public static DecideResponse decide(DecideRequest req) {
-        return DecisionService.decide(get(), req);
+        return Decider.decide(get(), req);
     }
 }

@@ -5,7 +5,7 @@ import dev.gpuconfig.policy.Incident;
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
-import dev.gpuconfig.decide.DecisionService;
+import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.modelid.Quantization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class FiresOnceTest {
             DecideResponse r;
             FIRINGS.clear();
             try {
-                r = DecisionService.decide(rules, req, null);
+                r = Decider.decide(rules, req, null);
             } catch (DecideException e) {
                 continue; // refused requests (a context above the native one) have no answer to check
             }

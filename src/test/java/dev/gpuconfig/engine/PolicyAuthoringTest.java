@@ -3,7 +3,8 @@ package dev.gpuconfig.engine;
 import dev.gpuconfig.check.PolicyCheck;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
-import dev.gpuconfig.decide.DecisionService;
+import dev.gpuconfig.decide.Decider;
+import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.PolicyException;
 import dev.gpuconfig.decide.PolicyTestRunner;
 import org.junit.jupiter.api.Test;
@@ -53,10 +54,10 @@ class PolicyAuthoringTest {
                 .replace("GPU_NAME", "A10G"));
         RuleSetBuilder.Result r = build(dir);
         assertTrue(r.ok(), () -> r.problems().toString());
-        DecideResponse pinned = DecisionService.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-1.5B-Instruct"));
+        DecideResponse pinned = Decider.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-1.5B-Instruct"));
         assertEquals("A10G", pinned.gpu());
         assertTrue(pinned.firedRules().contains("pin: Qwen/Qwen2.5-1.5B-Instruct on A10G"));
-        DecideResponse other = DecisionService.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct"));
+        DecideResponse other = Decider.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct"));
         assertEquals("T4", other.gpu(), "other models are not pinned");
         r.ruleSet().dispose();
     }
@@ -79,8 +80,8 @@ class PolicyAuthoringTest {
         RuleSetBuilder.Result r = build(dir);
         assertTrue(r.ok(), () -> r.problems().toString());
         PolicyException e = assertThrows(PolicyException.class,
-                () -> DecisionService.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2")));
-        assertEquals(500, e.status());
+                () -> Decider.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2")));
+        assertEquals(DecideException.Kind.POLICY_FAILED, e.kind());
         assertEquals("loop: bump the context", e.rule());
         r.ruleSet().dispose();
     }
@@ -97,9 +98,9 @@ class PolicyAuthoringTest {
         for (int round = 0; round < 4; round++) {
             // the three-argument decide evaluates every time: no answer comes from the memo
             PolicyException e = assertThrows(PolicyException.class,
-                    () -> DecisionService.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2"), null), "round " + round);
+                    () -> Decider.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2"), null), "round " + round);
             assertEquals("loop: bump the context", e.rule());
-            DecideResponse ok = DecisionService.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct"), null);
+            DecideResponse ok = Decider.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct"), null);
             assertEquals("T4", ok.gpu(), "round " + round);
             assertTrue(ok.firedRules().contains("engine: core arguments"), ok.firedRules().toString());
         }
@@ -151,7 +152,7 @@ class PolicyAuthoringTest {
         RuleSetBuilder.Result r = new RuleSetBuilder(2).build(RuleFolder.read(dir));
         assertTrue(r.ok(), () -> r.problems().toString());
         PolicyException e = assertThrows(PolicyException.class,
-                () -> DecisionService.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2")));
+                () -> Decider.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2")));
         assertEquals("throws: always", e.rule());
         assertTrue(e.getMessage().contains("boom"));
         r.ruleSet().dispose();
@@ -205,7 +206,7 @@ class PolicyAuthoringTest {
         Files.delete(dir.resolve("tests/shipped-policy.csv"));
         RuleSetBuilder.Result r = build(dir);
         assertTrue(r.ok(), () -> r.problems().toString());
-        assertEquals("L4", DecisionService.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct")).gpu());
+        assertEquals("L4", Decider.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct")).gpu());
         r.ruleSet().dispose();
     }
 

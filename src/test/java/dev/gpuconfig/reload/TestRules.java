@@ -19,16 +19,6 @@ public final class TestRules {
 
     /** With warm-up builds: how many, and how long after start they wait. */
     public static RulesConfig config(Path dir, long settleMs, long retireSeconds, int warmupBuilds, long warmupDelayMs) {
-        return config(dir, settleMs, retireSeconds, warmupBuilds, warmupDelayMs, null);
-    }
-
-    /** With the compiled-rules cache in {@code cacheDir}. */
-    public static RulesConfig config(Path dir, long settleMs, long retireSeconds, Path cacheDir) {
-        return config(dir, settleMs, retireSeconds, 0, 0, cacheDir);
-    }
-
-    private static RulesConfig config(Path dir, long settleMs, long retireSeconds, int warmupBuilds, long warmupDelayMs,
-                                      Path cacheDir) {
         return new RulesConfig() {
             public Rules rules() {
                 return new Rules() {
@@ -37,8 +27,6 @@ public final class TestRules {
                     public long settleMs() { return settleMs; }
                     public long retireSeconds() { return retireSeconds; }
                     public int sessionPool() { return 2; }
-                    public boolean cache() { return cacheDir != null; }
-                    public String cacheDir() { return String.valueOf(cacheDir); }
                     public int warmupBuilds() { return warmupBuilds; }
                     public long warmupDelayMs() { return warmupDelayMs; }
                 };

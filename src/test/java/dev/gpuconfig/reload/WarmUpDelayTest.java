@@ -26,7 +26,6 @@ class WarmUpDelayTest {
         RulesManager rules = TestRules.manager(TestRules.config(RulesCopy.create(), 200, 30, 2, 3000));
         try {
             rules.onStart(new StartupEvent());
-            rules.onHttpStart(new HttpServerStart(new HttpServerOptions()));
             long open = System.nanoTime();
             long deadline = open + TimeUnit.SECONDS.toNanos(60);
             while (rules.warmUpsSettled() < 1 && System.nanoTime() < deadline) {
