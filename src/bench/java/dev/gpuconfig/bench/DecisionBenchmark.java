@@ -67,7 +67,8 @@ public class DecisionBenchmark {
         if (!manager.reload("benchmark").ok()) {
             throw new IllegalStateException(manager.lastAttempt().errors().toString());
         }
-        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers());
+        service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers(),
+                dev.gpuconfig.decide.TestRequests.reader());
         requests = new DecideRequest[PolicyFixtures.IDS.length];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = DecideRequest.of(PolicyFixtures.IDS[i]);

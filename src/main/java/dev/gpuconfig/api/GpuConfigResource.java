@@ -3,9 +3,9 @@ package dev.gpuconfig.api;
 import dev.gpuconfig.transport.BatchGate;
 import dev.gpuconfig.transport.HttpBatchClient;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuconfig.batch.BatchAnswers;
 import dev.gpuconfig.batch.BatchService;
+import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.RequestReader;
@@ -34,10 +34,12 @@ import java.util.concurrent.CompletionStage;
 public class GpuConfigResource {
     private final DecisionService service;
     private final BatchService batches;
+    private final RequestReader requests;
 
-    public GpuConfigResource(DecisionService service, BatchService batches) {
+    public GpuConfigResource(DecisionService service, BatchService batches, RequestReader requests) {
         this.service = service;
         this.batches = batches;
+        this.requests = requests;
     }
 
     // An answer the rule set remembers takes well under a microsecond, so it is given on the I/O
@@ -50,9 +52,8 @@ public class GpuConfigResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "200", description = "the decision",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecideResponse.class)))
-    public CompletionStage<byte[]> decide(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = RequestSchemas.Decide.class))) JsonNode body) {
-        return service.decideJson(RequestReader.fromJson(body));
+    public CompletionStage<byte[]> decide(@RequestBody(required = true) DecideRequest body) {
+        return service.decideJson(body);
     }
 
     // Its own method name, because the OpenAPI document names operations after methods and an
@@ -65,7 +66,7 @@ public class GpuConfigResource {
                                 @QueryParam("paramsBillions") String paramsBillions,
                                 @QueryParam("quantization") String quantization, @QueryParam("sharded") String sharded,
                                 @QueryParam("gpu") String gpu) {
-        return service.decideJson(RequestReader.fromQuery(model, contextLength, paramsBillions, quantization, sharded, gpu));
+        return service.decideJson(requests.fromQuery(model, contextLength, paramsBillions, quantization, sharded, gpu));
     }
 
     // The batch waits for its turn holding no thread (BatchAdmission) and is answered on the
@@ -84,7 +85,7 @@ public class GpuConfigResource {
                     schema = @Schema(type = SchemaType.ARRAY, implementation = DecideResponse.class)))
     public CompletionStage<BatchAnswers> batch(@RequestBody(required = true, description = "at most 1000 decide requests",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, maxItems = 1000,
-            implementation = RequestSchemas.Decide.class))) byte[] body, @Context RoutingContext http) {
+            implementation = DecideRequest.class))) byte[] body, @Context RoutingContext http) {
         // the body as bytes: the service parses it once the batch has its turn
         return batches.decide(body, new HttpBatchClient(http));
     }

@@ -2,6 +2,7 @@ package dev.gpuconfig.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.gpuconfig.decide.DecideException;
+import dev.gpuconfig.decide.RequestJson;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -26,7 +27,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return problem(Problem.of(DecideException.malformedJson(e.getOriginalMessage())));
+        return problem(Problem.of(RequestJson.refusal(e)));
+    }
+
+    // a field of the wrong type: more specific than the one above, so it wins over the mapper
+    // Quarkus REST brings for it (a plain JSON body, not a problem)
+    @ServerExceptionMapper
+    public Response jsonField(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return json(e);
     }
 
     @ServerExceptionMapper

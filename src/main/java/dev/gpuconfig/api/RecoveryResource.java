@@ -1,7 +1,8 @@
 package dev.gpuconfig.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuconfig.recovery.DiagnosticsRequest;
 import dev.gpuconfig.recovery.DiagnosticsService;
+import dev.gpuconfig.recovery.OomRequest;
 import dev.gpuconfig.recovery.OomResponse;
 import dev.gpuconfig.recovery.OomService;
 import io.smallrye.common.annotation.NonBlocking;
@@ -10,8 +11,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import java.util.concurrent.CompletionStage;
@@ -35,16 +34,14 @@ public class RecoveryResource {
     @POST
     @Path("/oom")
     @NonBlocking
-    public CompletionStage<OomResponse> oom(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = RequestSchemas.Oom.class))) JsonNode body) {
+    public CompletionStage<OomResponse> oom(@RequestBody(required = true) OomRequest body) {
         return oom.recoverAsync(body);
     }
 
     @POST
     @Path("/diagnostics")
     @NonBlocking
-    public CompletionStage<DiagnosticsService.Report> diagnostics(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = RequestSchemas.Diagnostics.class))) JsonNode body) {
+    public CompletionStage<DiagnosticsService.Report> diagnostics(@RequestBody(required = true) DiagnosticsRequest body) {
         return diagnostics.checkAsync(body);
     }
 }

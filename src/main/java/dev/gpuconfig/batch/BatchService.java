@@ -27,11 +27,13 @@ public class BatchService {
     private final DecisionService decisions;
     private final DecisionWorkers workers;
     private final BatchAdmission admission;
+    private final RequestReader requests;
 
-    public BatchService(DecisionService decisions, DecisionWorkers workers, BatchAdmission admission) {
+    public BatchService(DecisionService decisions, DecisionWorkers workers, BatchAdmission admission, RequestReader requests) {
         this.decisions = decisions;
         this.workers = workers;
         this.admission = admission;
+        this.requests = requests;
     }
 
     /** @throws DecideException invalid, for a body that is not a JSON array of at most {@link #MAX_ITEMS} items */
@@ -80,7 +82,7 @@ public class BatchService {
         for (int i = 0; i < answers.length; i++) {
             int slot = i;
             try {
-                pending.add(decisions.decideJson(rs, RequestReader.fromJson(items.get(i))).handle((json, failure) -> {
+                pending.add(decisions.decideJson(rs, requests.fromJson(items.get(i))).handle((json, failure) -> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (cause != null && !(cause instanceof DecideException)) {
                         throw new CompletionException(cause); // not the item's fault: the whole batch fails

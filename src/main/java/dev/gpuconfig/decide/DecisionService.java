@@ -18,13 +18,15 @@ public class DecisionService {
     private final RulesManager rules;
     private final DecisionMetrics metrics;
     private final DecisionWorkers workers;
+    private final RequestReader requests;
     /** The answers of the rule set in force; replaced by the first request after an activation. */
     private final AtomicReference<AnswerCache> cache = new AtomicReference<>();
 
-    public DecisionService(RulesManager rules, DecisionMetrics metrics, DecisionWorkers workers) {
+    public DecisionService(RulesManager rules, DecisionMetrics metrics, DecisionWorkers workers, RequestReader requests) {
         this.rules = rules;
         this.metrics = metrics;
         this.workers = workers;
+        this.requests = requests;
         metrics.rememberedAnswers(this::remembered);
     }
 
@@ -41,18 +43,22 @@ public class DecisionService {
 
     /**
      * The answer to {@code req} by {@code rs}, as JSON bytes written once per request and rule set.
-     * An answer the cache holds completes here, on the caller's (I/O) thread; any other is
-     * evaluated on a decision thread ({@link DecisionWorkers}), so remembered answers never wait
-     * behind evaluations.
+     * An answer the cache holds completes here, on the caller's (I/O) thread; any other request is
+     * checked ({@link RequestReader#check}) and evaluated on a decision thread
+     * ({@link DecisionWorkers}), so remembered answers never wait behind evaluations. A request the
+     * cache holds passed the same check when it was first answered: the check depends on the
+     * request alone, so it is not repeated.
+     * @throws DecideException invalid, naming the field, for a request that breaks a limit
      */
     public CompletionStage<byte[]> decideJson(RuleSet rs, DecideRequest req) {
         long start = System.nanoTime();
         AnswerCache answers = cacheFor(rs);
-        AnswerCache.Answer hit = answers == null ? null : answers.get(req);
+        AnswerCache.Answer hit = answers == null || req == null ? null : answers.get(req);
         if (hit != null) {
             metrics.decided(hit.modalGpu(), hit.firedRules(), System.nanoTime() - start, false);
             return CompletableFuture.completedFuture(hit.json());
         }
+        requests.check(req);
         return workers.submit(() -> evaluate(rs, answers, req, start).json());
     }
 

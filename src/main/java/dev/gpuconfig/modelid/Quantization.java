@@ -33,6 +33,16 @@ public enum Quantization {
         return Arrays.stream(values()).filter(q -> q.wire.equals(t)).findFirst();
     }
 
+    /**
+     * The format a client names (any case; "bitsandbytes" for bnb), as JSON reads it.
+     * @throws IllegalArgumentException naming the formats the service knows
+     */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static Quantization fromJson(String text) {
+        return fromWire(text).orElseThrow(() -> new IllegalArgumentException(
+                "quantization '" + text + "' is not one of " + wireNames()));
+    }
+
     public static String wireNames() {
         return String.join("|", Arrays.stream(values()).map(Quantization::wire).toList());
     }

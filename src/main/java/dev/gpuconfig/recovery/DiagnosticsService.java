@@ -3,8 +3,8 @@ package dev.gpuconfig.recovery;
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.DecisionWorkers;
+import dev.gpuconfig.decide.RequestReader;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuconfig.catalog.GpuSpec;
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.policy.Warning;
@@ -30,50 +30,43 @@ public class DiagnosticsService {
     private static final double MIB_PER_GIB = 1024.0;
     private final DecisionService decisions;
     private final DecisionWorkers workers;
+    private final RequestReader requests;
 
-    public DiagnosticsService(DecisionService decisions, DecisionWorkers workers) {
+    public DiagnosticsService(DecisionService decisions, DecisionWorkers workers, RequestReader requests) {
         this.decisions = decisions;
         this.workers = workers;
+        this.requests = requests;
     }
 
     /** {@link #check} on a decision thread, so the endpoint can take its body whole on the I/O thread. */
-    public CompletionStage<Report> checkAsync(JsonNode body) {
+    public CompletionStage<Report> checkAsync(DiagnosticsRequest body) {
+        requests.check(body);
         return workers.submit(() -> check(body));
     }
 
     public record Report(boolean ok, double memoryUtilization, Integer maxModelLen, List<Warning> warnings, String summary) {
     }
 
-    public Report check(JsonNode body) {
+    Report check(DiagnosticsRequest body) {
         RuleSet rs = decisions.ruleSet();
-        if (body == null || !body.isObject() || !body.path("decision").isObject() || !body.path("device").isObject()) {
-            throw DecideException.invalid("the body must be {\"decision\": <a decide answer>, \"device\": {\"name\", \"totalMiB\", \"freeMiB\"}}");
-        }
-        JsonNode d = body.get("decision");
-        JsonNode dev = body.get("device");
-        String gpuName = d.path("gpu").asText(null);
-        GpuSpec gpu = rs.gpus().find(gpuName).orElseThrow(() -> DecideException.invalid("decision.gpu '" + gpuName + "' is not a known GPU"));
-        double util = d.path("memoryUtilization").asDouble(-1);
-        if (!(util > 0 && util < 1)) {
-            throw DecideException.invalid("decision.memoryUtilization must be a number between 0 and 1");
-        }
-        JsonNode mem = d.path("memory");
-        if (!mem.path("weightsGiB").isNumber() || !mem.path("overheadGiB").isNumber() || !mem.path("kvBytesPerTokenPerGpu").isNumber()) {
+        SentDecision d = body.decision();
+        DiagnosticsRequest.Device dev = body.device();
+        GpuSpec gpu = rs.gpus().find(d.gpu()).orElseThrow(() -> DecideException.invalid("decision.gpu '" + d.gpu() + "' is not a known GPU"));
+        double util = d.memoryUtilization();
+        SentDecision.Memory mem = d.memory();
+        if (mem == null) {
             throw DecideException.invalid("decision.memory must carry weightsGiB, overheadGiB and kvBytesPerTokenPerGpu as the decision gave them");
         }
-        String name = dev.path("name").isTextual() ? dev.get("name").asText() : null;
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw DecideException.invalid("device.name must be the GPU name nvidia-smi prints");
-        }
-        double total = mib(dev, "totalMiB");
-        double free = mib(dev, "freeMiB");
+        String name = dev.name();
+        double total = dev.totalMiB();
+        double free = dev.freeMiB();
         if (free > total) {
             throw DecideException.invalid("device.freeMiB cannot exceed device.totalMiB");
         }
-        int maxLen = d.path("engineArgs").path("max_model_len").asInt(0);
-        int target = d.path("contextTarget").asInt(maxLen);
-        double need = mem.get("weightsGiB").asDouble() + mem.get("overheadGiB").asDouble();
-        double kvPerToken = mem.get("kvBytesPerTokenPerGpu").asDouble();
+        int maxLen = d.engineArgs().max_model_len();
+        int target = d.contextTarget() != null ? d.contextTarget() : maxLen;
+        double need = mem.weightsGiB() + mem.overheadGiB();
+        double kvPerToken = mem.kvBytesPerTokenPerGpu();
 
         List<Warning> warnings = new ArrayList<>();
         boolean ok = true;
@@ -108,19 +101,11 @@ public class DiagnosticsService {
             }
         }
         String summary = String.format(Locale.ROOT, "%s on %s (%s, %.0f MiB, %.0f free%s%s): utilization %.2f, max_model_len %s, %s",
-                d.path("model").asText("?"), gpu.getName(), name, total, free,
-                dev.path("driver").isTextual() ? ", driver " + dev.get("driver").asText() : "",
-                dev.path("cuda").isTextual() ? ", CUDA " + dev.get("cuda").asText() : "",
+                d.model(), gpu.getName(), name, total, free,
+                dev.driver() != null ? ", driver " + dev.driver() : "",
+                dev.cuda() != null ? ", CUDA " + dev.cuda() : "",
                 newUtil, newLen, ok ? "ready to start" : "will not start");
         return new Report(ok, newUtil, newLen, warnings, summary);
-    }
-
-    private static double mib(JsonNode dev, String field) {
-        JsonNode v = dev.get(field);
-        if (v == null || !v.isNumber() || v.asDouble() <= 0 || v.asDouble() > 10_000_000) {
-            throw DecideException.invalid("device." + field + " must be a positive number of MiB");
-        }
-        return v.asDouble();
     }
 
     /** The Modal name of an nvidia-smi GPU name, or null when unknown. */

@@ -7,8 +7,8 @@ import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.DecisionWorkers;
 import dev.gpuconfig.decide.PolicyException;
+import dev.gpuconfig.decide.RequestReader;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuconfig.catalog.Candidate;
 import dev.gpuconfig.catalog.GpuSpec;
 import dev.gpuconfig.policy.Adjustments;
@@ -35,18 +35,21 @@ import java.util.concurrent.CompletionStage;
 public class OomService {
     private final DecisionService decisions;
     private final DecisionWorkers workers;
+    private final RequestReader requests;
 
-    public OomService(DecisionService decisions, DecisionWorkers workers) {
+    public OomService(DecisionService decisions, DecisionWorkers workers, RequestReader requests) {
         this.decisions = decisions;
         this.workers = workers;
+        this.requests = requests;
     }
 
     /** {@link #recover} on a decision thread, so the endpoint can take its body whole on the I/O thread. */
-    public CompletionStage<OomResponse> recoverAsync(JsonNode body) {
+    public CompletionStage<OomResponse> recoverAsync(OomRequest body) {
+        requests.check(body);
         return workers.submit(() -> recover(body));
     }
 
-    public OomResponse recover(JsonNode body) {
+    OomResponse recover(OomRequest body) {
         RuleSet rs = decisions.ruleSet();
         FailedDeployment failed = FailedDeployment.read(body, rs);
         Incident incident = failed.incident();
@@ -138,7 +141,7 @@ public class OomService {
                             int maxModelLen, Integer maxNumSeqs, boolean enforceEager, List<Candidate> fallbackConfigs,
                             String error, int attempt) {
 
-        static FailedDeployment read(JsonNode body, RuleSet rs) {
+        static FailedDeployment read(OomRequest body, RuleSet rs) {
             return FailedDecisionReader.read(body, rs);
         }
 

@@ -227,6 +227,30 @@ class GpuConfigResourceTest {
         problem(given().contentType(ContentType.JSON).body(body).when().post("/v1/gpu-config"), 400);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{\"model\": 123}|model",
+            "{\"contextLength\": 4096}|model",
+            "{\"model\": \"a/b/c\"}|model",
+            "{\"model\": \"microsoft/phi-2\", \"contextLength\": \"4096\"}|contextLength",
+            "{\"model\": \"microsoft/phi-2\", \"contextLength\": 1.5}|contextLength",
+            "{\"model\": \"microsoft/phi-2\", \"contextLength\": 0}|contextLength",
+            "{\"model\": \"microsoft/phi-2\", \"contextLength\": 99999999999}|contextLength",
+            "{\"model\": \"microsoft/phi-2\", \"paramsBillions\": 0}|paramsBillions",
+            "{\"model\": \"microsoft/phi-2\", \"paramsBillions\": 1e400}|paramsBillions",
+            "{\"model\": \"microsoft/phi-2\", \"quantization\": \"q4\"}|quantization",
+            "{\"model\": \"microsoft/phi-2\", \"sharded\": 1}|sharded",
+            "{\"model\": \"microsoft/phi-2\", \"gpu\": 100}|gpu",
+            "{\"model\": \"microsoft/phi-2\", \"gpu\": \"\"}|gpu",
+    })
+    void aRefusalNamesTheField(String body, String field) {
+        var r = given().contentType(ContentType.JSON).body(body).when().post("/v1/gpu-config");
+        problem(r, 400);
+        String detail = r.jsonPath().getString("detail");
+        assertTrue(detail.startsWith(field + " ") || detail.startsWith(field + ":") || detail.contains(" " + field + " ")
+                || detail.contains("'" + field + "'") || detail.contains("\"" + field + "\""), body + " -> " + detail);
+    }
+
     @Test
     void badQueryParametersAre400Problems() {
         problem(given().when().get("/v1/gpu-config"), 400);
