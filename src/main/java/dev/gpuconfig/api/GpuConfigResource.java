@@ -71,9 +71,9 @@ public class GpuConfigResource {
 
     // The batch waits for its turn holding no thread (BatchAdmission) and is answered on the
     // decision threads, so the method only starts it, on the I/O thread; its body, up to 1 MB, is
-    // read whole before (quarkus.rest.input-buffer-size). As a blocking method it held a worker
-    // thread while its body arrived, and each worker thread kept its last batch's answer (3 MB
-    // for 1,000 items) until it ran another request: 64 clients ran the heap out (round 10).
+    // read whole before (quarkus.rest.input-buffer-size). It must not block: a blocking method
+    // holds a worker thread while its body arrives, and each worker thread keeps its last batch's
+    // answer (about 3 MB for 1,000 items) until it runs another request, enough to run the heap out.
     @POST
     @Path("/batch")
     @NonBlocking

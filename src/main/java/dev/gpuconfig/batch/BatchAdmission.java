@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Bounds the batch items answered at once, from their evaluation until the array has left the
  * process, and the items waiting for that. A batch holds every answer's JSON until then: about
- * 3 MB for 1,000 items. 64 clients sending such batches ran the 128 MB heap out, and the service
- * answered 500 (OutOfMemoryError) to most of them (docs/performance.md, rounds 9 and 10).
+ * 3 MB for 1,000 items. Unbounded, enough clients sending such batches at once run the 128 MB
+ * heap out, and the service answers 500 (OutOfMemoryError) to most of them.
  *
  * <p>A batch waits, in arrival order, until its items fit among those in flight; past the wait
  * it is answered 503 with Retry-After. When the items already waiting fill the queue, it is
@@ -116,9 +116,9 @@ public class BatchAdmission {
 
     /**
      * Refuses a batch of any size when none could be let in: batches wait, and the queue is full.
-     * The answer {@link #enter} would give, before the body is read: 64 clients resending refused
-     * 1,000-item batches at once had the service read 50 MB of bodies a second only to refuse them,
-     * and what those bodies left on the heap made four full collections a second (round 10).
+     * The answer {@link #enter} would give, before the body is read: clients resending refused
+     * batches at once would otherwise have the service read every body only to refuse it, and what
+     * those bodies leave on the heap forces full collections.
      * @throws DecideException 503, as {@link #enter} would
      */
     public void refuseWhenFull() {

@@ -9,9 +9,9 @@ import io.smallrye.config.WithName;
 public interface BatchConfig {
     /**
      * How many batch items are answered at once, over all batches, until each answer has left: a
-     * batch of 1,000 holds its parsed requests (about 0.4 MB) and then its 3 MB answer. 2,000 keep
-     * the service under 256 MB with the default 128 MB heap; 1,000 answered half as many batches
-     * and used no less memory (round 10). Raise it with the heap.
+     * batch of 1,000 holds its parsed requests (about 0.4 MB) and then its 3 MB answer. The default
+     * fits the default 128 MB heap and keeps the service under 256 MB resident; a lower bound
+     * answers fewer batches without saving memory. Raise it with the heap.
      */
     @WithName("items-in-flight")
     @WithDefault("2000")

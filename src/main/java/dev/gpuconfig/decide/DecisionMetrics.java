@@ -40,7 +40,7 @@ public class DecisionMetrics {
                 .register(registry);
     }
 
-    /** Publishes how many answers the active rule set remembers (the memo, the service's largest use of memory). */
+    /** Publishes how many answers the active rule set remembers (its answer cache, the service's largest use of memory). */
     void rememberedAnswers(java.util.function.Supplier<Number> count) {
         Gauge.builder("gpu.decision.remembered.answers", count)
                 .description("answers the active rule set remembers; a new activation starts with none").register(registry);

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The metric {@code gpu.rule.firings}, by rule: how many answered decisions each rule took part in.
- * A decision fires 15-30 rules, and one counter increment per rule cost more CPU than the memoized
- * decision itself (5% of the event loop under load, most of it in contended adders). So a decision
+ * A decision fires a dozen rules or more, and one counter increment per rule costs more CPU than a
+ * memoized decision itself, most of it in contended adders. So a decision
  * adds one to the tally of its list of fired rules (answers are memoized, so they share few distinct
  * lists), and the per-rule totals are summed from those tallies when Prometheus reads them.
  */

@@ -10,12 +10,11 @@ import java.util.Properties;
  * How many Vert.x event loops the service runs when nobody says (Quarkus's own default is twice
  * the CPUs). A remembered decision takes microseconds on its I/O thread (one the rules must
  * evaluate goes to a decision thread, decide/DecisionWorkers). With the full JIT one loop per two
- * CPUs answers 30,000 a second on this project's 2-core machine, and the other half stays for rule
- * rebuilds, the decision threads, the JIT and GC: with four loops on two cores they preempted
- * one another mid-batch, and that was the p99 at 64 connections, 8.5-11.6 ms against 3.8-4.0 ms
- * with one loop at the same requests per second. C1-compiled code (GPU_JIT=fast-start) needs
- * every CPU: 10,300 decisions a second with two loops against 7,200 with one (docs/performance.md,
- * round 4). The CPUs are the JVM's count, which follows a container's CPU quota.
+ * CPUs is enough to answer at full rate, and the other half stays for rule rebuilds, the decision
+ * threads, the JIT and GC: more loops than that preempt one another mid-batch, which raises the
+ * tail latency at the same requests per second. C1-compiled code (GPU_JIT=fast-start) is slower
+ * per request and needs a loop on every CPU. The CPUs are the JVM's count, which follows a
+ * container's CPU quota.
  */
 public final class EventLoops {
     static final String PROPERTY = "quarkus.vertx.event-loops-pool-size";

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * left the process, written to the socket or cut off by the connection closing.
  *
  * <p>Why not the request's end handler alone: Vert.x runs it when the response is handed to the
- * connection, before any byte is written, so 64 clients' 1,000-item batch answers (3 MB each)
- * still piled up unsent (docs/performance.md, round 9). Netty writes a connection's messages in
+ * connection, before any byte is written, so a batch's room would be given back while its answer
+ * (about 3 MB for 1,000 items) still waits unsent, and answers to slow readers would pile up past
+ * the bound. Netty writes a connection's messages in
  * order and completes each write's promise once its bytes are in the socket, so an empty write
  * queued after the response completes when the response has left; Vert.x flushes its own
  * connections the same way before a close. And the end handler misses a client that leaves: it

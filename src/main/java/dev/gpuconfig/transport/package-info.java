@@ -4,8 +4,8 @@
  * <ul>
  * <li>{@link dev.gpuconfig.transport.BatchAnswersWriter} writes a batch's answers into pooled
  * memory of the I/O layer: a 1,000-item answer assembled on the heap is about 3 MB that lives
- * just long enough to be promoted, and 64 clients' batches ran a 128 MB heap into full
- * collections.</li>
+ * just long enough to be promoted, so concurrent batches would fill the old generation and
+ * force full collections.</li>
  * <li>{@link dev.gpuconfig.transport.HttpBatchClient} tells a batch whether its client is still
  * there and when its answer has left the process, so the batch's room among the items in flight
  * is held exactly as long as its answer takes memory.</li>
