@@ -87,10 +87,10 @@ public class DecisionBenchmark {
             public String dir() { return dir.toString(); }
             public boolean watch() { return false; }
             public long settleMs() { return 300; }
-            public long retireSeconds() { return 30; }
             public int warmupBuilds() { return 0; }
             public long warmupDelayMs() { return 0; }
             public int sessionPool() { return 4; }
+            public long buildDeadlineMs() { return 60_000; }
         };
         return new RulesConfig() {
             public Rules rules() { return rules; }

@@ -53,7 +53,9 @@ public class BatchService {
                     throw DecideException.busy("Client left", "the client closed the connection while its batch waited for room");
                 }
                 // the rule set in force once the batch got its room: it may have waited seconds
-                workers.submit(() -> answer(decisions.ruleSet(), body.tree())).thenCompose(answers -> answers)
+                RuleSet rs = decisions.hold(); // one version answers the whole batch
+                workers.submit(() -> answer(rs, body.tree())).thenCompose(answers -> answers)
+                        .whenComplete((answers, failure) -> rs.release())
                         .whenComplete((answers, failure) -> {
                             try {
                                 if (failure != null) {

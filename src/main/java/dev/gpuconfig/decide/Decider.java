@@ -4,6 +4,7 @@ import dev.gpuconfig.catalog.GpuSpec;
 import dev.gpuconfig.engine.DecisionEngine;
 import dev.gpuconfig.engine.RuleLoopException;
 import dev.gpuconfig.engine.RuleSet;
+import dev.gpuconfig.engine.RuleSetRetiredException;
 import dev.gpuconfig.policy.Adjustments;
 import dev.gpuconfig.policy.Decision;
 import dev.gpuconfig.policy.RequestFacts;
@@ -46,6 +47,8 @@ public final class Decider {
             throw new PolicyException(rule, "rule '" + rule + "' failed: " + cause);
         } catch (RuleLoopException e) {
             throw new PolicyException(e.rule(), e.getMessage());
+        } catch (RuleSetRetiredException e) {
+            throw DecideException.busy("Rules changed", e.getMessage());
         }
         if (d.getChosen() == null) {
             throw DecideException.unservable("No configuration fits", "no candidate of the policy holds " + req.model()

@@ -36,6 +36,19 @@ public class DecisionService {
                 "no valid rule set has been activated yet; see GET /v1/rules for why"));
     }
 
+    /**
+     * The rule set in force, held for a use that spans several runs of the rules (a batch, a
+     * recovery): it is not disposed before {@link RuleSet#release()}.
+     */
+    public RuleSet hold() {
+        while (true) {
+            RuleSet rs = ruleSet();
+            if (rs.hold()) {
+                return rs;
+            }
+        }
+    }
+
     /** The answer to {@code req} by the rule set in force, as JSON. */
     public CompletionStage<byte[]> decideJson(DecideRequest req) {
         return decideJson(ruleSet(), req);
@@ -59,7 +72,11 @@ public class DecisionService {
             return CompletableFuture.completedFuture(hit.json());
         }
         requests.check(req);
-        return workers.submit(() -> evaluate(rs, answers, req, start).json());
+        RuleSet held = rs.hold() ? rs : hold(); // replaced since the request began: the one in force answers
+        AnswerCache kept = held == rs ? answers : cacheFor(held);
+        CompletionStage<byte[]> answer = workers.submit(() -> evaluate(held, kept, req, start).json());
+        answer.whenComplete((json, failure) -> held.release());
+        return answer;
     }
 
     private AnswerCache.Answer evaluate(RuleSet rs, AnswerCache answers, DecideRequest req, long start) {

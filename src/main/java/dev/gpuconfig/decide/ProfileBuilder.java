@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 public final class ProfileBuilder {
 
+    private static final double MAX_NAME_SIZE_B = Double.parseDouble(DecideRequest.MAX_PARAMS_B);
+
     private ProfileBuilder() {
     }
 
@@ -25,6 +27,10 @@ public final class ProfileBuilder {
         if (name.unsupportedFormat() != null) {
             throw DecideException.unservable("Format not supported by vLLM", req.model() + " is an "
                     + name.unsupportedFormat() + " checkpoint, which vLLM cannot load; use the original or an AWQ, GPTQ, FP8 or GGUF variant");
+        }
+        if (name.sizeB() != null && !(name.sizeB() <= MAX_NAME_SIZE_B)) {
+            throw DecideException.invalid("model: the size its name gives (" + name.sizeB() + "B) is above "
+                    + DecideRequest.MAX_PARAMS_B + "B; send paramsBillions if the name is not the size");
         }
         Optional<ModelSpec> hit = catalog.lookup(name.tokens()).filter(spec -> agrees(spec, name));
         ModelProfile p = new ModelProfile();

@@ -1,6 +1,7 @@
 package dev.gpuconfig.decide;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,9 +21,16 @@ import java.util.stream.Collectors;
  */
 @Singleton
 public class RequestJson implements ObjectMapperCustomizer {
+    /**
+     * What a request body may hold at most: nesting, digits in a number, characters in a string
+     * (an error text of /v1/oom is the longest). A body past them is refused before it is built.
+     */
+    public static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(32).maxNumberLength(64).maxStringLength(256 * 1024).build();
 
     @Override
     public void customize(ObjectMapper mapper) {
+        mapper.getFactory().setStreamReadConstraints(READ_LIMITS);
         mapper.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

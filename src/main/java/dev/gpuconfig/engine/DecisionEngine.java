@@ -39,6 +39,11 @@ public final class DecisionEngine {
         return d;
     }
 
+    /** The rule {@code thread} is firing now, or null: names the rule a stuck thread is in. */
+    public static String firing(Thread thread) {
+        return FiredRules.firing(thread);
+    }
+
     /** Runs the recovery rules (oom.drl) on a failed deployment; they fill the plan. */
     public static RecoveryPlan recover(RuleSet rs, Incident incident) {
         RecoveryPlan plan = new RecoveryPlan();
@@ -52,14 +57,18 @@ public final class DecisionEngine {
      * One bounded run of the rules over {@code facts}; the names of the rules that fire go to
      * {@code trace}, and {@link FiredRules} halts the run at {@link #MAX_FIRINGS}. The session's
      * plain insert-and-fire is used rather than a command batch with a firing limit: building and
-     * running the batch's commands took 15% of an evaluated decision.
+     * running the batch's commands costs a sizeable share of an evaluated decision.
      */
     private static void run(RuleSet rs, List<Object> facts, Decision trace) {
+        if (!rs.hold()) {
+            throw new RuleSetRetiredException(rs.version());
+        }
         FiredRules.begin(trace);
         try {
             rs.session().execute(facts);
         } finally {
             FiredRules.end();
+            rs.release();
         }
         if (trace.getFiredRules().size() >= MAX_FIRINGS) {
             throw new RuleLoopException(trace.getFiredRules().get(trace.getFiredRules().size() - 1), MAX_FIRINGS);

@@ -2,7 +2,11 @@ package dev.gpuconfig.engine;
 
 import dev.gpuconfig.policy.Decision;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 
 /**
@@ -14,6 +18,8 @@ import org.kie.api.event.rule.DefaultAgendaEventListener;
  */
 final class FiredRules extends DefaultAgendaEventListener {
     private static final ThreadLocal<Decision> CURRENT = new ThreadLocal<>();
+    /** The rule each thread is firing now, for {@link #firing(Thread)}: a thread stuck in a rule names it. */
+    private static final Map<Thread, String> FIRING = new ConcurrentHashMap<>();
 
     static void begin(Decision d) {
         CURRENT.set(d);
@@ -21,6 +27,17 @@ final class FiredRules extends DefaultAgendaEventListener {
 
     static void end() {
         CURRENT.remove();
+        FIRING.remove(Thread.currentThread());
+    }
+
+    /** The rule {@code thread} is firing now, or null. */
+    static String firing(Thread thread) {
+        return FIRING.get(thread);
+    }
+
+    @Override
+    public void beforeMatchFired(BeforeMatchFiredEvent event) {
+        FIRING.put(Thread.currentThread(), event.getMatch().getRule().getName());
     }
 
     @Override

@@ -34,6 +34,9 @@ public final class RuleSet {
     private final ModelCatalog models;
     private final PolicySettings settings;
     private volatile boolean disposed;
+    /** Runs and requests using this rule set now; -1 once disposed. */
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean retired;
     RuleSet(String version, List<String> files, int ruleCount, KieBase kieBase, KieContainer container,
             KieSessionsPool pool, StatelessKieSession session, GpuCatalog gpus, ModelCatalog models, PolicySettings settings) {
         this.version = version;
@@ -80,6 +83,40 @@ public final class RuleSet {
     public GpuCatalog gpus() { return gpus; }
     public ModelCatalog models() { return models; }
     public PolicySettings settings() { return settings; }
+
+    /**
+     * Takes this rule set for a use that must not see it disposed (a Drools run, a batch, a
+     * recovery); false once it was disposed. Every successful hold is paired with {@link #release}.
+     */
+    public boolean hold() {
+        while (true) {
+            int h = holds.get();
+            if (h < 0) {
+                return false;
+            }
+            if (holds.compareAndSet(h, h + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release() {
+        if (holds.decrementAndGet() == 0 && retired) {
+            disposeIfIdle();
+        }
+    }
+
+    /** Replaced: disposed as soon as no use holds it, at once when none does. */
+    public void retire() {
+        retired = true;
+        disposeIfIdle();
+    }
+
+    private void disposeIfIdle() {
+        if (holds.compareAndSet(0, -1)) {
+            dispose();
+        }
+    }
 
     /** Whether {@link #dispose()} ran: for tests that check no build is left behind. */
     public boolean disposed() {

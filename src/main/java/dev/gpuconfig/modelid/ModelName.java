@@ -122,7 +122,7 @@ public record ModelName(String id, String owner, String name, List<String> token
             var act = ACTIVE.matcher(t);
             var cnt = EXPERT_COUNT.matcher(t);
             if (ex.matches() && size == null) {
-                experts = Integer.parseInt(ex.group(1));
+                experts = count(ex.group(1));
                 double per = scale(Double.parseDouble(ex.group(2)), ex.group(3));
                 // Experts share attention and embeddings, so n x size overstates the total: a safe upper bound.
                 size = experts * per;
@@ -139,7 +139,7 @@ public record ModelName(String id, String owner, String name, List<String> token
             } else if (act.matches() && active == null) {
                 active = Double.parseDouble(act.group(1));
             } else if (cnt.matches() && size != null && experts == null && i > 0 && SIZE.matcher(raw.get(i - 1)).matches()) {
-                experts = Integer.parseInt(cnt.group(1));
+                experts = count(cnt.group(1));
                 sizeBeforeExperts = true;
             }
         }
@@ -206,6 +206,11 @@ public record ModelName(String id, String owner, String name, List<String> token
         }
         return new ModelName(id, owner, name, keyTokens(lower), size, active, experts, fromExperts,
                 raw.contains("moe"), q, bits, explicit16, ggufType, sharded, unsupported);
+    }
+
+    /** A count from a digit run of any length: past a million it is no real count, and stays a million and one. */
+    private static int count(String digits) {
+        return digits.length() > 7 ? 1_000_001 : Math.min(Integer.parseInt(digits), 1_000_001);
     }
 
     private static boolean has(String scan, String word) {

@@ -48,7 +48,7 @@ public class DiagnosticsService {
     }
 
     Report check(DiagnosticsRequest body) {
-        RuleSet rs = decisions.ruleSet();
+        RuleSet rs = decisions.ruleSet(); // reads its catalogs and settings only: no rules run
         SentDecision d = body.decision();
         DiagnosticsRequest.Device dev = body.device();
         GpuSpec gpu = rs.gpus().find(d.gpu()).orElseThrow(() -> DecideException.invalid("decision.gpu '" + d.gpu() + "' is not a known GPU"));

@@ -50,7 +50,15 @@ public class OomService {
     }
 
     OomResponse recover(OomRequest body) {
-        RuleSet rs = decisions.ruleSet();
+        RuleSet rs = decisions.hold();
+        try {
+            return recover(rs, body);
+        } finally {
+            rs.release();
+        }
+    }
+
+    private OomResponse recover(RuleSet rs, OomRequest body) {
         FailedDeployment failed = FailedDeployment.read(body, rs);
         Incident incident = failed.incident();
         for (int round = 0; round < 3; round++) {

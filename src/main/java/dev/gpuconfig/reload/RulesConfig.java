@@ -29,11 +29,6 @@ public interface RulesConfig {
         @WithDefault("300")
         long settleMs();
 
-        /** How long a replaced rule set stays usable by requests that took it just before the swap. */
-        @WithName("retire-seconds")
-        @WithDefault("30")
-        long retireSeconds();
-
         /** Throw-away builds right after start, so the first edit is built by compiled code (0 turns this off). */
         @WithName("warmup-builds")
         @WithDefault("3")
@@ -41,11 +36,19 @@ public interface RulesConfig {
 
         /**
          * How long after start the warm-up builds wait: a deployment's first calls come right after
-         * the service is ready, and on two cores the builds doubled their latency.
+         * the service is ready, and builds running beside them would take the cores they need.
          */
         @WithName("warmup-delay-ms")
         @WithDefault("5000")
         long warmupDelayMs();
+
+        /**
+         * How long building a folder and running its policy tests may take: a rule whose action
+         * never returns is refused after it, and the next edit is built as usual.
+         */
+        @WithName("build-deadline-ms")
+        @WithDefault("20000")
+        long buildDeadlineMs();
 
         /** Pooled Drools sessions per rule set: about the number of request threads that decide at once. */
         @WithName("session-pool")

@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,13 +37,13 @@ public class RulesManager {
     private static final long QUICK_MS = 50;
 
     private final RulesConfig config;
-    private final RuleSetBuilder builder;
+    private final BoundedBuild builder;
     private final RulesMetrics metrics;
     private final AtomicReference<RuleSet> active = new AtomicReference<>();
     private final AtomicReference<LoadAttempt> lastAttempt = new AtomicReference<>();
     /** The one thread that builds and activates: loads never overlap, and builds never pile up on two cores. */
     private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> daemon(r, "rules-build"));
-    /** Disposes replaced rule sets once in-flight requests are done, and starts the warm-up builds. */
+    /** Starts the warm-up builds. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rules-timer"));
     /** When the folder last changed, as the watcher signalled it (System.nanoTime). */
     private volatile long lastChange;
@@ -58,7 +57,8 @@ public class RulesManager {
     public RulesManager(RulesConfig config, CandidateCheck policyTests, RulesMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.builder = new RuleSetBuilder(config.rules().sessionPool(), policyTests);
+        this.builder = new BoundedBuild(new RuleSetBuilder(config.rules().sessionPool(), policyTests),
+                config.rules().buildDeadlineMs(), metrics.stuckBuilds());
     }
 
     /** Activates the folder before the server takes requests, and logs what is in force. */
@@ -72,9 +72,9 @@ public class RulesManager {
             LOG.error(b);
             return;
         }
-        LOG.infof("rules at startup: %s, version %s, %d rules in %d files, %d models, %d GPUs %s; built and tested in %d ms %s",
+        LOG.infof("rules at startup: %s, version %s, %d rules in %d files, %d models, %d GPUs; built and tested in %d ms %s",
                 folder(), rs.version(), rs.ruleCount(), rs.files().size(), rs.models().size(), rs.gpus().all().size(),
-                rs.gpus().all(), a.durationMs(), a.phasesMs());
+                a.durationMs(), a.phasesMs());
         timer.schedule(this::warmUp, config.rules().warmupDelayMs(), TimeUnit.MILLISECONDS);
     }
 
@@ -169,7 +169,7 @@ public class RulesManager {
     }
 
     /** Reads the folder and builds it, unless that content is already in force. */
-    private Built readAndBuild() {
+    private Built readAndBuild() throws InterruptedException {
         Instant at = Instant.now();
         long start = System.nanoTime();
         RuleFolder snapshot;
@@ -182,15 +182,7 @@ public class RulesManager {
         if (current != null && current.version().equals(snapshot.version())) {
             return new Built(at, start, snapshot, null, List.of());
         }
-        RuleSetBuilder.Result result;
-        try {
-            result = builder.build(snapshot);
-        } catch (RuntimeException | StackOverflowError e) { // a bug in building must not take the service down
-            LOG.error("rules: build failed unexpectedly", e);
-            result = new RuleSetBuilder.Result(null, List.of(new RuleProblem(".", 0, "build failed: " + e)),
-                    snapshot.version(), ms(start), Map.of());
-        }
-        return new Built(at, start, snapshot, result, List.of());
+        return new Built(at, start, snapshot, builder.build(snapshot), List.of());
     }
 
     /** Records the attempt and, when the build passed, swaps its rule set in. On the build thread only. */
@@ -215,7 +207,7 @@ public class RulesManager {
                 result.phasesMs()));
         metrics.activated();
         if (previous != null) {
-            timer.schedule(previous::dispose, config.rules().retireSeconds(), TimeUnit.SECONDS);
+            previous.retire(); // disposed once the requests that hold it are done
             LOG.infof("rules: activated %s (was %s) in %d ms %s, %s", version, previous.version(), done.durationMs(),
                     result.phasesMs(), trigger);
         }
@@ -224,7 +216,7 @@ public class RulesManager {
 
     /**
      * Builds the folder a few times after start and throws the results away: the JIT then has the
-     * build path compiled before the first edit, which is then served about twice as fast. Runs on
+     * build path compiled before the first edit, so that edit is not built by cold code. Runs on
      * the build thread, behind any real load; an edit warms the JIT just as well, so they stop at one.
      */
     private void warmUp() {
@@ -235,6 +227,10 @@ public class RulesManager {
                         if (!editSeen) {
                             builder.build(RuleFolder.read(folder())).discard();
                         }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        LOG.debug("rules: a warm-up build failed", e);
                     } finally {
                         warmUpsSettled.incrementAndGet();
                     }

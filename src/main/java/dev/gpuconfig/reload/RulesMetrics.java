@@ -19,6 +19,7 @@ public class RulesMetrics {
     private final MeterRegistry registry;
     private final Timer build;
     private final AtomicLong lastActivation = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger stuckBuilds = new java.util.concurrent.atomic.AtomicInteger();
 
     public RulesMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,6 +27,14 @@ public class RulesMetrics {
                 .register(registry);
         Gauge.builder("gpu.rules.last.activation.seconds", lastActivation, AtomicLong::get)
                 .description("when the active rule set was activated (unix seconds)").register(registry);
+        Gauge.builder("gpu.rules.stuck.builds", stuckBuilds, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("build threads still running a rule past the build deadline (each holds a core until a restart)")
+                .register(registry);
+    }
+
+    /** The count of build threads stuck in a rule that could not be stopped. */
+    java.util.concurrent.atomic.AtomicInteger stuckBuilds() {
+        return stuckBuilds;
     }
 
     void attempt(LoadAttempt a) {

@@ -273,8 +273,8 @@ class GpuConfigResourceTest {
         problem(given().contentType(ContentType.TEXT).body("model=phi").when().post("/v1/gpu-config"), 415);
     }
 
-    static void problem(io.restassured.response.Response r, int status) {
-        r.then().statusCode(status)
+    static io.restassured.response.ValidatableResponse problem(io.restassured.response.Response r, int status) {
+        return r.then().statusCode(status)
                 .contentType("application/problem+json")
                 .body("type", notNullValue())
                 .body("title", notNullValue())

@@ -33,6 +33,46 @@ class DecisionWorkersTest {
     }
 
     @Test
+    void pastTheQueueWorkIsRefusedAsBusyAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch release = HeldDecisionThreads.hold(workers);
+        try {
+            for (int i = 0; i < DecisionWorkers.QUEUE; i++) {
+                workers.submit(() -> "waits");
+            }
+            Throwable refused = workers.submit(() -> "one too many").handle((v, t) -> t).toCompletableFuture()
+                    .get(1, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(DecideException.Kind.BUSY, ((DecideException) refused).kind());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void workPastItsBudgetIsAnsweredWhetherItWaitsOrRuns() throws Exception {
+        java.util.concurrent.CountDownLatch release = HeldDecisionThreads.hold(workers);
+        try {
+            long start = System.nanoTime();
+            Throwable waited = workers.submit(() -> "waits").handle((v, t) -> t).toCompletableFuture()
+                    .get(DecisionWorkers.BUDGET_MS + 2000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(DecideException.Kind.BUSY, ((DecideException) waited).kind());
+            assertTrue(ms >= DecisionWorkers.BUDGET_MS && ms < DecisionWorkers.BUDGET_MS + 2000, ms + " ms");
+        } finally {
+            release.countDown();
+        }
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        Throwable ran = workers.submit(() -> {
+            try {
+                return stuck.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }).handle((v, t) -> t).toCompletableFuture().get(DecisionWorkers.BUDGET_MS + 2000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        stuck.countDown();
+        assertEquals(DecideException.Kind.POLICY_FAILED, ((DecideException) ran).kind());
+    }
+
+    @Test
     void onceStoppedTheCallerRunsTheWork() {
         workers.stop();
         String thread = workers.submit(() -> Thread.currentThread().getName()).toCompletableFuture().join();

@@ -32,7 +32,7 @@ class ConfigMapSwapTest {
                 Files.createSymbolicLink(mount.resolve(p.getFileName()), Path.of("..data").resolve(p.getFileName()));
             }
         }
-        RulesConfig config = TestRules.config(mount, 200, 30);
+        RulesConfig config = TestRules.config(mount, 200);
         RulesManager rules = TestRules.manager(config);
         assertEquals(LoadAttempt.ACTIVATED, rules.reload("startup").result());
         String before = rules.active().orElseThrow().version();

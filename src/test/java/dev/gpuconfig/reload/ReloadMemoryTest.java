@@ -26,7 +26,7 @@ class ReloadMemoryTest {
     void reloadsDoNotGrowHeapOrMetaspace() throws Exception {
         Path dir = RulesCopy.create();
         Files.delete(dir.resolve("tests/shipped-policy.csv")); // compile-only reloads: the leak would be in compiling
-        RulesManager rules = TestRules.manager(TestRules.config(dir, 200, 0));
+        RulesManager rules = TestRules.manager(TestRules.config(dir, 200));
         reloadAndMeasure(rules, dir, i -> "\n# reload " + i + "\n");
     }
 

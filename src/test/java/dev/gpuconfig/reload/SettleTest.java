@@ -22,7 +22,7 @@ class SettleTest {
     @Test
     void aSaveInTwoStepsIsOneActivationOfTheFinalContent() throws Exception {
         Path dir = RulesCopy.create();
-        RulesConfig config = TestRules.config(dir, 600, 30);
+        RulesConfig config = TestRules.config(dir, 600);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         RulesManager rules = TestRules.manager(config, registry);
         assertEquals(LoadAttempt.ACTIVATED, rules.reload("startup").result());

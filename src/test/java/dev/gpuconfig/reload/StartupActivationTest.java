@@ -27,7 +27,7 @@ class StartupActivationTest {
     @Test
     void theRulesAreActiveWhenTheStartReturns() {
         Path dir = RulesCopy.create();
-        RulesManager rules = TestRules.manager(TestRules.config(dir, 200, 30));
+        RulesManager rules = TestRules.manager(TestRules.config(dir, 200));
         rules.onStart(null);
         assertTrue(rules.active().isPresent());
         assertEquals(LoadAttempt.ACTIVATED, rules.lastAttempt().result());

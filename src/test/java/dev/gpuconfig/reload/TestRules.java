@@ -13,20 +13,25 @@ public final class TestRules {
     private TestRules() {
     }
 
-    public static RulesConfig config(Path dir, long settleMs, long retireSeconds) {
-        return config(dir, settleMs, retireSeconds, 0, 0);
+    public static RulesConfig config(Path dir, long settleMs) {
+        return config(dir, settleMs, 0, 0);
     }
 
     /** With warm-up builds: how many, and how long after start they wait. */
-    public static RulesConfig config(Path dir, long settleMs, long retireSeconds, int warmupBuilds, long warmupDelayMs) {
+    public static RulesConfig config(Path dir, long settleMs, int warmupBuilds, long warmupDelayMs) {
+        return config(dir, settleMs, warmupBuilds, warmupDelayMs, 20_000);
+    }
+
+    /** With a deadline for building and testing a folder. */
+    public static RulesConfig config(Path dir, long settleMs, int warmupBuilds, long warmupDelayMs, long buildDeadlineMs) {
         return new RulesConfig() {
             public Rules rules() {
                 return new Rules() {
                     public String dir() { return dir.toString(); }
                     public boolean watch() { return true; }
                     public long settleMs() { return settleMs; }
-                    public long retireSeconds() { return retireSeconds; }
                     public int sessionPool() { return 2; }
+                    public long buildDeadlineMs() { return buildDeadlineMs; }
                     public int warmupBuilds() { return warmupBuilds; }
                     public long warmupDelayMs() { return warmupDelayMs; }
                 };

@@ -23,7 +23,7 @@ class WarmUpDelayTest {
     @Test
     void warmUpBuildsWaitForTheDelayThenRun() throws Exception {
         // without the delay the first warm-up build ends well within it (0.5-2 s here)
-        RulesManager rules = TestRules.manager(TestRules.config(RulesCopy.create(), 200, 30, 2, 3000));
+        RulesManager rules = TestRules.manager(TestRules.config(RulesCopy.create(), 200, 2, 3000));
         try {
             rules.onStart(new StartupEvent());
             long open = System.nanoTime();
