@@ -9,13 +9,13 @@ import java.util.Optional;
 
 /**
  * The most bytes each endpoint's body may hold, refused with a 413 problem before anything is
- * read or parsed: a decide request needs a few hundred bytes, a recovery report the last lines of
+ * read or parsed: a decide request needs a few hundred bytes (a few KB with its config.json), a recovery report the last lines of
  * a traceback, a batch of 1,000 items under 200 KB. Bodies sent without a length are bounded by
  * the server's own limit ({@code quarkus.http.limits.max-body-size}, the largest of these).
  */
 public class BodyLimits {
     static final Map<String, Integer> BYTES = Map.of(
-            "/v1/gpu-config", 16 * 1024,
+            "/v1/gpu-config", 64 * 1024,
             "/v1/gpu-config/batch", 1024 * 1024,
             "/v1/oom", 256 * 1024,
             "/v1/diagnostics", 64 * 1024);

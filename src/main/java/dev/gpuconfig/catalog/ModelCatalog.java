@@ -18,7 +18,7 @@ public final class ModelCatalog {
     public static final String FILE = "catalog/models.csv";
     private static final List<String> COLUMNS = List.of("key", "aliases", "family", "totalParamsB", "activeParamsB",
             "layers", "attentionHeads", "kvHeads", "headDim", "mlaWidth", "nativeContext", "slidingWindow",
-            "nativeQuant", "source");
+            "nativeQuant", "kind", "source");
 
     private final Map<String, ModelSpec> byKey;
     private final Map<String, List<ModelSpec>> byFamily;
@@ -84,9 +84,13 @@ public final class ModelCatalog {
             throw new CatalogException(r.file(), r.line(), "nativeQuant '" + quant + "' is not one of "
                     + dev.gpuconfig.modelid.Quantization.wireNames());
         }
+        String kind = r.text("kind").isEmpty() ? "generate" : r.text("kind").toLowerCase();
+        if (!ModelSpec.KINDS.contains(kind)) {
+            throw new CatalogException(r.file(), r.line(), "kind '" + kind + "' is not one of " + ModelSpec.KINDS);
+        }
         return new ModelSpec(r.required("key").toLowerCase(), r.required("family").toLowerCase(), total, active,
                 layers, heads, kvHeads, headDim, r.optionalInt("mlaWidth"), context, r.optionalInt("slidingWindow"),
-                quant.isEmpty() ? null : quant, r.text("source"), r.line());
+                quant.isEmpty() ? null : quant, kind, r.text("source"), r.line());
     }
 
     /**

@@ -8,7 +8,9 @@ package dev.gpuconfig.catalog;
  */
 public record ModelSpec(String key, String family, double totalParamsB, Double activeParamsB, int layers,
                         int attentionHeads, int kvHeads, int headDim, Integer mlaWidth, int nativeContext,
-                        Integer slidingWindow, String nativeQuant, String source, int line) {
+                        Integer slidingWindow, String nativeQuant, String kind, String source, int line) {
+    /** generate: a decoder LLM; embed: embedding, pooling or reranking; vision: a vision-language model. */
+    public static final java.util.List<String> KINDS = java.util.List.of("generate", "embed", "vision");
 
     public boolean moe() {
         return activeParamsB != null;

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 public record PolicySettings(int contextTargetDefault, int contextUnknownModel,
                              double utilizationCeiling, double overheadBaseGiB, double overheadPerBillionGiB,
                              long kvEstimateBytesAt8B, double embeddingShare, double embeddingMaxBillions,
-                             double defaultParamsBillions, int blockSize) {
+                             Double defaultParamsBillions, int blockSize) {
 
     public static final String FILE = "settings.properties";
     private static final Map<String, String> KEYS = Map.ofEntries(
@@ -28,7 +28,7 @@ public record PolicySettings(int contextTargetDefault, int contextUnknownModel,
             Map.entry("kv.estimate.bytes.at.8b", "KV bytes per token assumed for an unknown 8B model; scales with the square root of size"),
             Map.entry("weights.embedding.share", "share of parameters in embeddings that quantized formats keep at 16 bits"),
             Map.entry("weights.embedding.max.billions", "most embedding parameters assumed"),
-            Map.entry("size.default.billions", "size assumed when neither name, catalog nor request gives one"),
+            Map.entry("size.default.billions", "size assumed when neither name, catalog nor request gives one, or 'refuse'"),
             Map.entry("block.size", "vLLM KV cache block size; max_model_len is rounded down to it"));
 
     public static PolicySettings parse(String text) {
@@ -53,7 +53,8 @@ public record PolicySettings(int contextTargetDefault, int contextUnknownModel,
                 (long) num(p, text, "kv.estimate.bytes.at.8b", 1024, 16_000_000),
                 num(p, text, "weights.embedding.share", 0, 0.9),
                 num(p, text, "weights.embedding.max.billions", 0, 100),
-                num(p, text, "size.default.billions", 0.01, 10_000),
+                "refuse".equals(p.getProperty("size.default.billions", "").trim()) ? null
+                        : num(p, text, "size.default.billions", 0.01, 10_000),
                 (int) num(p, text, "block.size", 1, 1024));
         return s;
     }

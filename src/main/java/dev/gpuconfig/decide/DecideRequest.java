@@ -32,14 +32,31 @@ public record DecideRequest(
         @Schema(description = "the checkpoint is split into many files (loads slower)") Boolean sharded,
         @Schema(description = "pin one GPU type of GET /v1/gpus; the answer says whether it fits", example = "L40S")
         @Pattern(regexp = "\\s*[A-Za-z0-9][A-Za-z0-9-]{0,31}\\s*", message = "must name a GPU type of GET /v1/gpus, e.g. L40S")
-        String gpu) {
+        String gpu,
+        @Schema(description = "the model's config.json as its repository publishes it (multimodal models nest the language"
+                + " model under text_config); with it the profile comes from the model's own figures", type = SchemaType.OBJECT)
+        com.fasterxml.jackson.databind.node.ObjectNode config,
+        @Schema(description = "total bytes of the weight files: metadata.total_size of model.safetensors.index.json, or the"
+                + " size of the single .safetensors or .gguf file")
+        @Min(value = 1, message = "must be a positive number of bytes")
+        @Max(value = 1_000_000_000_000_000L, message = "must be a positive number of bytes, at most 10^15") Long weightsBytes) {
 
     /** The longest max_model_len a request may ask for: far above any model's native context. */
     public static final int MAX_CONTEXT = 16 * 1024 * 1024;
     /** The largest size a request may state, in billions of parameters. */
     public static final String MAX_PARAMS_B = "100000";
 
+    public DecideRequest(String model, Integer contextLength, Double paramsBillions, Quantization quantization, Boolean sharded,
+                         String gpu) {
+        this(model, contextLength, paramsBillions, quantization, sharded, gpu, null, null);
+    }
+
     public static DecideRequest of(String model) {
         return new DecideRequest(model, null, null, null, null, null);
+    }
+
+    /** The same request for another context length. */
+    public DecideRequest withContext(Integer context) {
+        return new DecideRequest(model, context, paramsBillions, quantization, sharded, gpu, config, weightsBytes);
     }
 }

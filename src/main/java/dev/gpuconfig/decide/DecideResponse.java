@@ -14,7 +14,7 @@ import java.util.Map;
 import static dev.gpuconfig.profile.MemoryMath.round;
 
 /**
- * A decision as clients read it (../shared/api.md): field names are the contract. Added beyond
+ * A decision as clients read it (docs/api.md): field names are the contract. Added beyond
  * the contract: modalGpu (Modal's gpu= value), pricePerHour, band, contextTarget, pinnedGpuFits,
  * excluded (candidates dropped as unable to start, with why).
  */

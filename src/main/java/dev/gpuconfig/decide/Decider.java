@@ -56,6 +56,7 @@ public final class Decider {
                     + ") with a " + d.getContextTarget() + "-token context; try a quantized variant or a smaller model"
                     + (d.getExcluded().isEmpty() ? "" : "; excluded: " + d.getExcluded()));
         }
+        profile.getNotes().forEach(n -> d.warn(n.code(), n.message()));
         return DecideResponse.of(rs.version(), req, profile, d);
     }
 }

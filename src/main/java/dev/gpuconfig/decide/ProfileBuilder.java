@@ -4,6 +4,7 @@ import dev.gpuconfig.catalog.ModelCatalog;
 import dev.gpuconfig.catalog.ModelSpec;
 import dev.gpuconfig.catalog.PolicySettings;
 import dev.gpuconfig.profile.MemoryMath;
+import dev.gpuconfig.profile.ModelConfig;
 import dev.gpuconfig.modelid.ModelName;
 import dev.gpuconfig.profile.ModelProfile;
 import dev.gpuconfig.modelid.Quantization;
@@ -33,13 +34,20 @@ public final class ProfileBuilder {
                     + DecideRequest.MAX_PARAMS_B + "B; send paramsBillions if the name is not the size");
         }
         Optional<ModelSpec> hit = catalog.lookup(name.tokens()).filter(spec -> agrees(spec, name));
+        ModelConfig config = config(req);
         ModelProfile p = new ModelProfile();
         p.setModelId(req.model());
+        p.setWeightsBytes(req.weightsBytes());
 
-        // size
+        // size: the request, the model's own config, the catalog, the name, the weights' bytes, the policy's default
         if (req.paramsBillions() != null) {
             p.setTotalParamsB(req.paramsBillions());
             p.setSizeSource("request");
+        } else if (config != null) {
+            boolean exact = config.quantization() == Quantization.NONE && req.weightsBytes() != null;
+            p.setTotalParamsB(exact ? req.weightsBytes() / config.bytesPerParam() / 1e9 : config.paramsB());
+            p.setSizeSource("config");
+            ConfigNotes.compare(p, config, name, req.weightsBytes());
         } else if (hit.isPresent()) {
             p.setTotalParamsB(hit.get().totalParamsB());
             p.setSizeSource("catalog");
@@ -47,17 +55,28 @@ public final class ProfileBuilder {
             p.setTotalParamsB(name.sizeB());
             p.setSizeSource("name");
             p.setSizeFromExperts(name.sizeFromExperts());
-        } else {
+        } else if (req.weightsBytes() != null) {
+            Quantization named = req.quantization() != null ? req.quantization() : name.quantization();
+            p.setTotalParamsB(req.weightsBytes() / bytesPerParam(named) / 1e9);
+            p.setSizeSource("weights");
+        } else if (s.defaultParamsBillions() != null) {
             p.setTotalParamsB(s.defaultParamsBillions());
             p.setSizeSource("default");
+        } else {
+            throw DecideException.unservable("Model size unknown", "neither the request, the catalog nor the name gives the size of "
+                    + req.model() + ": send its config.json as \"config\" and the bytes of its weight files as \"weightsBytes\""
+                    + " (or \"paramsBillions\"); the Python client does this itself for Hugging Face ids and local folders");
         }
-        p.setActiveParamsB(hit.map(ModelSpec::activeParamsB).orElse(name.activeB()));
+        p.setActiveParamsB(config != null ? config.activeParamsB() : hit.map(ModelSpec::activeParamsB).orElse(name.activeB()));
         p.setMoe(p.getActiveParamsB() != null || name.experts() != null || name.moeWord());
 
         // format: the request, else the name, else the official checkpoint's format
         Quantization q = name.quantization();
         int bits = name.quantBits();
-        if (q == Quantization.NONE && !name.explicit16Bit() && hit.isPresent() && hit.get().nativeQuant() != null) {
+        if (config != null && config.quantization() != Quantization.NONE) {
+            q = config.quantization(); // what the checkpoint holds, whatever the name says
+            bits = bits(q);
+        } else if (q == Quantization.NONE && !name.explicit16Bit() && hit.isPresent() && hit.get().nativeQuant() != null) {
             q = Quantization.fromWire(hit.get().nativeQuant()).orElse(Quantization.NONE);
             bits = q == Quantization.FP8 ? 8 : 4;
         }
@@ -65,12 +84,7 @@ public final class ProfileBuilder {
             p.setOnlineQuantization(q == Quantization.NONE
                     && (req.quantization() == Quantization.FP8 || req.quantization() == Quantization.BNB));
             q = req.quantization();
-            bits = switch (q) {
-                case NONE -> 16;
-                case FP8, INT8 -> 8;
-                case GGUF -> 0;
-                default -> 4;
-            };
+            bits = bits(q);
         }
         p.setQuantization(q.wire());
         p.setQuantBits(bits);
@@ -82,10 +96,21 @@ public final class ProfileBuilder {
         p.setSharded(req.sharded() != null ? req.sharded() : name.sharded());
 
         // architecture
-        if (hit.isPresent()) {
+        if (config != null) {
+            p.setCatalogKey(hit.map(ModelSpec::key).orElse(null));
+            p.setFamily(hit.map(ModelSpec::family).orElse(familyFromName(name.tokens())));
+            p.setKind(config.kind());
+            p.setAttentionHeads(config.attentionHeads());
+            p.setKvHeads(config.kvHeads());
+            p.setMla(config.mlaWidth() != null);
+            p.setKvBytesPerToken(MemoryMath.kvBytesPerToken(config.layers(), config.kvHeads(), config.headDim(), config.mlaWidth()));
+            p.setNativeContext(config.nativeContext());
+            p.setNativeContextKnown(true);
+        } else if (hit.isPresent()) {
             ModelSpec m = hit.get();
             p.setCatalogKey(m.key());
             p.setFamily(m.family());
+            p.setKind(m.kind());
             p.setAttentionHeads(m.attentionHeads());
             p.setKvHeads(m.kvHeads());
             p.setMla(m.mlaWidth() != null);
@@ -105,6 +130,36 @@ public final class ProfileBuilder {
             }
         }
         return p;
+    }
+
+    private static ModelConfig config(DecideRequest req) {
+        if (req.config() == null) {
+            return null;
+        }
+        try {
+            return ModelConfig.read(req.config());
+        } catch (IllegalArgumentException e) {
+            throw DecideException.invalid(e.getMessage());
+        }
+    }
+
+    static int bits(Quantization q) {
+        return switch (q) {
+            case NONE -> 16;
+            case FP8, INT8 -> 8;
+            case GGUF -> 0;
+            default -> 4;
+        };
+    }
+
+    /** Bytes a parameter takes in a checkpoint of format {@code q}, with 4-bit formats' scales. */
+    private static double bytesPerParam(Quantization q) {
+        return switch (q) {
+            case NONE -> 2;
+            case FP8, INT8 -> 1.03;
+            case GGUF -> 0.6;
+            default -> 0.57;
+        };
     }
 
     /**

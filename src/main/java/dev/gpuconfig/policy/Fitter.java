@@ -70,6 +70,9 @@ public final class Fitter {
     }
 
     public static double weightsGiB(ModelProfile p, Decision d, PolicySettings s) {
+        if (p.getWeightsBytes() != null && !p.isOnlineQuantization()) {
+            return p.getWeightsBytes() / MemoryMath.GIB; // the checkpoint as loaded: no estimate needed
+        }
         return MemoryMath.weightsGiB(p.getTotalParamsB(), d.getFormat().getBytesPerParam(), d.getFormat().isEmbeddings16(),
                 s.embeddingShare(), s.embeddingMaxBillions());
     }

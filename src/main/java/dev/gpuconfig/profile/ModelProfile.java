@@ -30,6 +30,13 @@ public class ModelProfile {
     private int nativeContext;
     private boolean nativeContextKnown;
     private boolean onlineQuantization;
+    private Long weightsBytes;
+    private String kind = "generate";
+    private final java.util.List<Note> notes = new java.util.ArrayList<>();
+
+    /** Something the service noticed while building the profile, said in the answer's warnings. */
+    public record Note(String code, String message) {
+    }
 
     public String getModelId() { return modelId; }
     public void setModelId(String v) { modelId = v; }
@@ -76,4 +83,11 @@ public class ModelProfile {
     /** The request asks vLLM to quantize a 16-bit checkpoint while loading (fp8 or bitsandbytes). */
     public boolean isOnlineQuantization() { return onlineQuantization; }
     public void setOnlineQuantization(boolean v) { onlineQuantization = v; }
+    /** The bytes of the checkpoint's weight files, when the request sent them: the weights' memory as loaded. */
+    public Long getWeightsBytes() { return weightsBytes; }
+    public void setWeightsBytes(Long v) { weightsBytes = v; }
+    /** {@code generate}, {@code embed} (embedding or pooling: no long generation) or {@code vision} (vision-language). */
+    public String getKind() { return kind; }
+    public void setKind(String v) { kind = v; }
+    public java.util.List<Note> getNotes() { return notes; }
 }

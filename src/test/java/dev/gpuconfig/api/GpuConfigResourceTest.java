@@ -21,7 +21,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The decide endpoints over real HTTP, on the shipped rules, with every field name of ../shared/api.md. */
+/** The decide endpoints over real HTTP, on the shipped rules, with every field name of docs/api.md. */
 @QuarkusTest
 class GpuConfigResourceTest {
 

@@ -84,7 +84,7 @@ class HostileInputTest {
 
     @Test
     void bodiesOverTheEndpointsLimitAre413ProblemsBeforeTheyAreRead() {
-        String decide = "{\"model\": \"microsoft/phi-2\", \"pad\": \"" + "x".repeat(20_000) + "\"}";
+        String decide = "{\"model\": \"microsoft/phi-2\", \"pad\": \"" + "x".repeat(70_000) + "\"}";
         problem(given().contentType(ContentType.JSON).body(decide).when().post("/v1/gpu-config"), 413);
         StringBuilder batch = new StringBuilder("[");
         for (int i = 0; i < 25_000; i++) { // about 1.3 MB

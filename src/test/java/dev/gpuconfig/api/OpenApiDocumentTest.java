@@ -57,7 +57,8 @@ class OpenApiDocumentTest {
                         is("#/components/schemas/Report"))
                 .body("components.schemas.DecideRequest.required", contains("model"))
                 .body("components.schemas.DecideRequest.properties.keySet()",
-                        containsInAnyOrder("model", "contextLength", "paramsBillions", "quantization", "sharded", "gpu"));
+                        containsInAnyOrder("model", "contextLength", "paramsBillions", "quantization", "sharded", "gpu",
+                                "config", "weightsBytes"));
     }
 
     @Test

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What every answer must satisfy, whatever the model: the contract of ../shared/api.md and the
+ * What every answer must satisfy, whatever the model: the contract of docs/api.md and the
  * physics of the fit, recomputed from the answer's own figures. An answer that breaks one of
  * these is one vLLM would not start with, or one that contradicts itself.
  */

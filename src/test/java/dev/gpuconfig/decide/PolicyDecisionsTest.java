@@ -109,12 +109,33 @@ class PolicyDecisionsTest {
     }
 
     @Test
-    void unknownSizeGetsTheDefaultAndAWarning() {
-        DecideResponse a = decide("some-org/mystery-model");
-        assertEquals("default", a.profile().sizeSource());
-        assertEquals(7.0, a.profile().totalParamsBillions());
-        assertTrue(hasWarning(a, "SIZE_UNKNOWN"));
-        assertEquals(4096, a.engineArgs().get("max_model_len"), "unknown native context stays at a length every model supports");
+    void anUnknownSizeIsRefusedSayingWhatToSendNeverGuessed() {
+        DecideException e = assertThrows(DecideException.class, () -> decide("some-org/mystery-model"));
+        assertEquals(DecideException.Kind.UNSERVABLE, e.kind());
+        assertEquals("Model size unknown", e.title());
+        assertTrue(e.getMessage().contains("\"config\"") && e.getMessage().contains("\"weightsBytes\""), e.getMessage());
+        assertEquals(DecideException.Kind.UNSERVABLE, assertThrows(DecideException.class,
+                () -> decide("acme/support-bot-v3")).kind(), "a private fine-tune is no 7B either");
+    }
+
+    @Test
+    void aPolicyMayChooseToAssumeASizeAndSaysSo() throws Exception {
+        java.nio.file.Path dir = dev.gpuconfig.engine.RulesCopy.create();
+        java.nio.file.Path settings = dir.resolve("settings.properties");
+        dev.gpuconfig.engine.RulesCopy.write(settings, dev.gpuconfig.engine.RulesCopy.read(settings)
+                .replace("size.default.billions=refuse", "size.default.billions=7"));
+        dev.gpuconfig.engine.RuleSetBuilder.Result r = new dev.gpuconfig.engine.RuleSetBuilder(1)
+                .build(dev.gpuconfig.engine.RuleFolder.read(dir));
+        assertTrue(r.ok(), r.problems().toString());
+        try {
+            DecideResponse a = Decider.decide(r.ruleSet(), DecideRequest.of("some-org/mystery-model"));
+            assertEquals("default", a.profile().sizeSource());
+            assertEquals(7.0, a.profile().totalParamsBillions());
+            assertTrue(hasWarning(a, "SIZE_UNKNOWN"));
+            assertEquals(4096, a.engineArgs().get("max_model_len"), "unknown native context stays at a length every model supports");
+        } finally {
+            r.ruleSet().dispose();
+        }
     }
 
     @Test
