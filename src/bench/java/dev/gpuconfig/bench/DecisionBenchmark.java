@@ -69,6 +69,11 @@ public class DecisionBenchmark {
         }
         service = new DecisionService(manager, new DecisionMetrics(new SimpleMeterRegistry()), new DecisionWorkers(),
                 dev.gpuconfig.decide.TestRequests.reader());
+        com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(
+                        java.nio.file.Path.of("src/test/resources/configs/llama-3.1-8b-instruct.json")));
+        fromConfig = new DecideRequest[]{new DecideRequest("acme/support-bot-v3", null, null, null, null, null, config, 16_060_522_496L),
+                new DecideRequest("acme/support-bot-v3", 8192, null, null, null, null, config, 16_060_522_496L)};
         requests = new DecideRequest[PolicyFixtures.IDS.length];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = DecideRequest.of(PolicyFixtures.IDS[i]);
@@ -98,6 +103,8 @@ public class DecisionBenchmark {
         };
     }
 
+    private DecideRequest[] fromConfig;
+
     private DecideRequest nextRequest() {
         next = (next + 1) % requests.length;
         return requests[next];
@@ -111,5 +118,11 @@ public class DecisionBenchmark {
     @Benchmark
     public DecideResponse evaluated() {
         return Decider.decide(rules, nextRequest());
+    }
+
+    /** A model no catalog knows, decided from its config.json and weight bytes: the target is at most twice {@link #evaluated}. */
+    @Benchmark
+    public DecideResponse evaluatedFromConfig() {
+        return Decider.decide(rules, fromConfig[next = (next + 1) % fromConfig.length]);
     }
 }

@@ -16,6 +16,15 @@ import java.util.Optional;
  */
 public final class ModelCatalog {
     public static final String FILE = "catalog/models.csv";
+    /** Published repositories of the catalog's architectures, each with its checkpoint's format. */
+    public static final String REPOS_FILE = "catalog/repos.csv";
+    private static final List<String> REPO_COLUMNS = List.of("repo", "key", "quantization", "source");
+
+    /** A published repository: its id, the catalog row of its architecture, its checkpoint's format. */
+    public record Repo(String id, ModelSpec spec, String quantization) {
+    }
+
+    private final Map<String, List<Repo>> reposByKey = new HashMap<>();
     private static final List<String> COLUMNS = List.of("key", "aliases", "family", "totalParamsB", "activeParamsB",
             "layers", "attentionHeads", "kvHeads", "headDim", "mlaWidth", "nativeContext", "slidingWindow",
             "nativeQuant", "kind", "source");
@@ -123,6 +132,41 @@ public final class ModelCatalog {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Adds the published repositories of {@code file} ({@link #REPOS_FILE}); a repository of an
+     * architecture the catalog does not have, or in a format the service does not know, is an error.
+     */
+    public ModelCatalog withRepos(String file, String text) {
+        for (CsvTable.Row r : CsvTable.parse(file, text, REPO_COLUMNS)) {
+            String id = r.required("repo");
+            String why = ModelName.invalidReason(id);
+            if (why != null) {
+                throw new CatalogException(file, r.line(), "repo '" + id + "': " + why);
+            }
+            ModelSpec spec = byKey.get(String.join("-", ModelName.keyTokens(r.required("key").toLowerCase())));
+            if (spec == null) {
+                throw new CatalogException(file, r.line(), "key '" + r.text("key") + "' is no row of " + FILE);
+            }
+            String q = r.text("quantization").isEmpty() ? "none" : r.text("quantization").toLowerCase();
+            if (dev.gpuconfig.modelid.Quantization.fromWire(q).isEmpty()) {
+                throw new CatalogException(file, r.line(), "quantization '" + q + "' is not one of "
+                        + dev.gpuconfig.modelid.Quantization.wireNames());
+            }
+            reposByKey.computeIfAbsent(spec.key(), k -> new ArrayList<>()).add(new Repo(id, spec, q));
+        }
+        return this;
+    }
+
+    /** The row whose key (or alias) is {@code key}. */
+    public Optional<ModelSpec> row(String key) {
+        return Optional.ofNullable(byKey.get(String.join("-", ModelName.keyTokens(key))));
+    }
+
+    /** The published repositories of the architecture {@code key}, in the order the file lists them. */
+    public List<Repo> repos(String key) {
+        return reposByKey.getOrDefault(key, List.of());
     }
 
     public List<ModelSpec> family(String family) {

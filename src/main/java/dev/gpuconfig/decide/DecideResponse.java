@@ -35,8 +35,9 @@ public record DecideResponse(String model, String gpu, int gpuCount, double memo
                          double kvCacheGiB, long maxTokensInKvCache, double kvBytesPerTokenPerGpu) {
     }
 
+    /** A further configuration that fits, whole: it starts as it is with its own engine arguments and environment. */
     public record Fallback(String gpu, int gpuCount, double memoryUtilization, String modalFunction, String modalGpu,
-                           long maxTokensInKvCache) {
+                           long maxTokensInKvCache, Map<String, Object> engineArgs, Map<String, String> env) {
     }
 
     /** The answer to {@code req} from a filled decision, under the rules of version {@code rulesVersion}. */
@@ -54,7 +55,8 @@ public record DecideResponse(String model, String gpu, int gpuCount, double memo
         for (Fit fb : d.getFallbacks()) {
             Candidate fc = fb.candidate();
             fallbacks.add(new DecideResponse.Fallback(fc.gpu().getName(), fc.count(), fb.utilization(),
-                    fc.gpu().getModalFunction(), fc.label(), fb.maxTokensInKvCache()));
+                    fc.gpu().getModalFunction(), fc.label(), fb.maxTokensInKvCache(),
+                    java.util.Collections.unmodifiableMap(d.argsFor(fb)), java.util.Collections.unmodifiableMap(d.getEnv())));
         }
         // answers may be shared between requests (memo): hand out only unmodifiable collections
         return new DecideResponse(req.model(), c.gpu().getName(), c.count(), f.utilization(), c.gpu().getModalFunction(),

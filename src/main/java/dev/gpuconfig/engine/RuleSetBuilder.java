@@ -94,6 +94,9 @@ public final class RuleSetBuilder {
         }
         try {
             models = ModelCatalog.parse(ModelCatalog.FILE, required(folder, ModelCatalog.FILE));
+            if (folder.text(ModelCatalog.REPOS_FILE) != null) {
+                models.withRepos(ModelCatalog.REPOS_FILE, folder.text(ModelCatalog.REPOS_FILE));
+            }
         } catch (CatalogException e) {
             problems.add(new RuleProblem(e.file(), e.line(), e.getMessage()));
         }

@@ -33,6 +33,7 @@ public class Decision {
     private int maxModelLen;
     // output
     private final Map<String, Object> engineArgs = new LinkedHashMap<>();
+    private final Map<Fit, Map<String, Object>> fallbackArgs = new java.util.IdentityHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<Warning> warnings = new ArrayList<>();
     private final List<String> firedRules = new ArrayList<>();
@@ -70,13 +71,39 @@ public class Decision {
     public List<Warning> getWarnings() { return warnings; }
     public List<String> getFiredRules() { return firedRules; }
 
-    /** Sets an engine argument; a null value removes it (absent means "let vLLM decide"). */
+    /**
+     * Sets an engine argument of every configuration, the chosen one and each fallback; a null
+     * value removes it (absent means "let vLLM decide").
+     */
     public void arg(String name, Object value) {
-        if (value == null) {
-            engineArgs.remove(name);
-        } else {
-            engineArgs.put(name, value);
+        for (Fit f : getConfigurations()) {
+            argFor(f, name, value);
         }
+    }
+
+    /** Sets an engine argument of one configuration ({@link #getChosen()} or a fallback); null removes it. */
+    public void argFor(Fit configuration, String name, Object value) {
+        Map<String, Object> args = argsFor(configuration);
+        if (value == null) {
+            args.remove(name);
+        } else {
+            args.put(name, value);
+        }
+    }
+
+    /** The engine arguments of one configuration: the answer's for the chosen one, its own for a fallback. */
+    public Map<String, Object> argsFor(Fit configuration) {
+        return configuration == chosen ? engineArgs : fallbackArgs.computeIfAbsent(configuration, f -> new LinkedHashMap<>());
+    }
+
+    /** The chosen configuration, then the fallbacks: each starts as it is, with its own arguments. */
+    public List<Fit> getConfigurations() {
+        List<Fit> all = new ArrayList<>(fallbacks.size() + 1);
+        if (chosen != null) {
+            all.add(chosen);
+        }
+        all.addAll(fallbacks);
+        return all;
     }
 
     public void env(String name, String value) {

@@ -74,7 +74,7 @@ public record ModelConfig(String modelType, String kind, int layers, int attenti
         Integer window = slidingWindow(text, type);
 
         Integer experts = optional(text, prefix, 1, 1 << 16, "num_local_experts", "num_experts", "n_routed_experts").orElse(null);
-        int perToken = optional(text, prefix, 1, 1 << 16, "num_experts_per_tok", "moe_topk").orElse(experts == null ? 0 : 2);
+        int perToken = optional(text, prefix, 1, 1 << 16, "num_experts_per_tok", "moe_topk", "top_k_experts").orElse(experts == null ? 0 : 2);
         int expertWidth = optional(text, prefix, 1, 1 << 22, "moe_intermediate_size").orElse(intermediate);
         int sharedWidth = optional(text, prefix, 0, 1 << 22, "shared_expert_intermediate_size").orElse(0)
                 + optional(text, prefix, 0, 1 << 10, "n_shared_experts").orElse(0) * expertWidth;
@@ -89,7 +89,8 @@ public record ModelConfig(String modelType, String kind, int layers, int attenti
         double expertParams = (double) matrices * hidden * expertWidth;
         double moeLayer = experts == null ? 0 : experts * expertParams + (double) matrices * hidden * sharedWidth + (double) hidden * experts;
         double body = layers * (attention + 2.0 * hidden) + denseLayers * dense + (layers - denseLayers) * moeLayer;
-        boolean tied = text.path("tie_word_embeddings").asBoolean(config.path("tie_word_embeddings").asBoolean(encoder));
+        // absent means tied: it is the default of transformers' PretrainedConfig, and config.json leaves defaults out
+        boolean tied = text.path("tie_word_embeddings").asBoolean(config.path("tie_word_embeddings").asBoolean(true));
         double embeddings = (double) vocab * hidden * (tied || encoder ? 1 : 2)
                 + (encoder ? (double) context * hidden : 0);
         double params = body + embeddings + visionParams(config.path("vision_config"));

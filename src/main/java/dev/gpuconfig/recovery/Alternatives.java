@@ -1,26 +1,24 @@
 package dev.gpuconfig.recovery;
 
-import dev.gpuconfig.decide.DecideRequest;
-import dev.gpuconfig.decide.DecideResponse;
-
 import dev.gpuconfig.catalog.ModelCatalog;
 import dev.gpuconfig.catalog.ModelSpec;
-import dev.gpuconfig.modelid.Quantization;
+import dev.gpuconfig.decide.DecideRequest;
+import dev.gpuconfig.decide.DecideResponse;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * Other models to serve when no GPU holds this one: the same checkpoint quantized by vLLM while
- * loading (FP8), then smaller members of its family from the catalog, named by putting the
- * smaller size into the original id ("Qwen2.5-72B-Instruct" becomes "Qwen2.5-32B-Instruct").
+ * Other models to serve when no configuration holds this one, only published repositories the
+ * catalog lists ({@code rules/catalog/repos.csv}): first a pre-quantized variant of the same
+ * architecture, smallest weights first, then smaller members of the same family. Never the model
+ * that failed; each keeps the request's context length and other fields. Whether an option fits,
+ * and needs less memory than what failed, the caller decides by deciding it.
  */
 final class Alternatives {
-    private static final Pattern SIZE = Pattern.compile("(?i)(?<=^|[-_/])(\\d+(?:\\.\\d+)?)([bm])(?=$|[-_.:])");
+    private static final Set<String> FOUR_BIT = Set.of("awq", "gptq", "int4", "bnb", "mxfp4", "nvfp4");
 
     private Alternatives() {
     }
@@ -28,32 +26,46 @@ final class Alternatives {
     record Option(DecideRequest request, String reason) {
     }
 
-    static List<Option> of(DecideResponse failed, ModelCatalog catalog) {
+    static List<Option> of(DecideRequest failed, DecideResponse decision, ModelCatalog catalog) {
         List<Option> out = new ArrayList<>();
-        DecideResponse.Profile p = failed.profile();
-        String model = failed.model();
-        if ("none".equals(p.quantization()) && !p.gguf()) {
-            out.add(new Option(new DecideRequest(model, null, null, Quantization.FP8, p.sharded(), null),
-                    "the same model with FP8 weights, quantized by vLLM while loading: about half the memory"));
+        DecideResponse.Profile p = decision.profile();
+        ModelSpec base = p.catalogKey() == null ? null : catalog.row(p.catalogKey()).orElse(null);
+        if (base == null) {
+            return out; // no published repository of this architecture is known
         }
-        Matcher m = SIZE.matcher(model);
-        if (m.find()) {
-            List<ModelSpec> smaller = new ArrayList<>(catalog.family(p.family()));
-            smaller.removeIf(s -> s.totalParamsB() >= p.totalParamsBillions() * 0.95 || sizeLabel(s.key()) == null);
-            smaller.sort(Comparator.comparingDouble(ModelSpec::totalParamsB).reversed());
-            for (ModelSpec s : smaller) {
-                String label = sizeLabel(s.key());
-                String id = model.substring(0, m.start()) + label + model.substring(m.end());
-                out.add(new Option(new DecideRequest(id, null, null, null, p.sharded(), null),
-                        "a smaller member of the " + p.family() + " family (" + s.totalParamsB() + "B parameters)"));
+        List<ModelCatalog.Repo> variants = new ArrayList<>(catalog.repos(base.key()));
+        variants.removeIf(r -> r.id().equalsIgnoreCase(decision.model()) || bits(r.quantization()) >= bits(p.quantization()));
+        variants.sort(Comparator.comparingInt(r -> bits(r.quantization())));
+        for (ModelCatalog.Repo r : variants) {
+            out.add(new Option(as(failed, r.id()), "the same model pre-quantized (" + r.quantization() + "): about "
+                    + (bits(r.quantization()) * 100 / bits(p.quantization())) + "% of the weights' memory"));
+        }
+        List<ModelSpec> smaller = new ArrayList<>(catalog.family(base.family()));
+        smaller.removeIf(s -> s.totalParamsB() >= base.totalParamsB() * 0.95);
+        smaller.sort(Comparator.comparingDouble(ModelSpec::totalParamsB).reversed());
+        for (ModelSpec s : smaller) {
+            for (ModelCatalog.Repo r : catalog.repos(s.key())) {
+                if (r.quantization().equals(p.quantization()) || r.quantization().equals("none")) {
+                    out.add(new Option(as(failed, r.id()), "a smaller member of the " + base.family() + " family ("
+                            + s.totalParamsB() + "B parameters" + (r.quantization().equals("none") ? "" : ", " + r.quantization()) + ")"));
+                    break;
+                }
             }
         }
         return out;
     }
 
-    /** "32B" from a key such as "qwen2.5-32b", or null when the key states no size. */
-    private static String sizeLabel(String key) {
-        Matcher m = SIZE.matcher(key);
-        return m.find() ? m.group(1) + m.group(2).toUpperCase(Locale.ROOT) : null;
+    /** The failed request for another published model: the format and size are the repository's own. */
+    private static DecideRequest as(DecideRequest failed, String repo) {
+        return new DecideRequest(repo, failed.contextLength(), null, null, failed.sharded(), failed.gpu());
+    }
+
+    private static int bits(String quantization) {
+        return switch (quantization) {
+            case "none" -> 16;
+            case "fp8", "int8" -> 8;
+            case "gguf" -> 5;
+            default -> FOUR_BIT.contains(quantization) ? 4 : 16;
+        };
     }
 }

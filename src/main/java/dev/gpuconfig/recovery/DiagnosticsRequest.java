@@ -27,6 +27,9 @@ public record DiagnosticsRequest(
             @DecimalMin(value = "0", inclusive = false, message = "must be a positive number of MiB")
             @DecimalMax(value = "10000000", message = "must be a positive number of MiB") Double freeMiB,
             @Size(max = 200) String driver,
-            @Size(max = 200) String cuda) {
+            @Size(max = 200) String cuda,
+            @Schema(description = "GPUs visible to the container (torch.cuda.device_count()); the decision's count when absent")
+            @jakarta.validation.constraints.Min(value = 1, message = "must be from 1 to 64 GPUs")
+            @jakarta.validation.constraints.Max(value = 64, message = "must be from 1 to 64 GPUs") Integer count) {
     }
 }

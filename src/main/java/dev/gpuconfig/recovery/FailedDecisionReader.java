@@ -8,7 +8,6 @@ import dev.gpuconfig.decide.DecideResponse;
 import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.decide.PolicyException;
 import dev.gpuconfig.engine.RuleSet;
-import dev.gpuconfig.modelid.Quantization;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +25,6 @@ final class FailedDecisionReader {
     static OomService.FailedDeployment read(OomRequest body, RuleSet rs) {
         SentDecision d = body.decision();
         GpuSpec gpu = gpu(rs, d.gpu(), "decision.gpu");
-        SentDecision.Profile profile = d.profile();
-        Quantization q = profile == null ? null : profile.quantization();
-        Boolean sharded = profile == null ? null : profile.sharded();
-        Double params = profile != null && "request".equals(profile.sizeSource()) ? profile.totalParamsBillions() : null;
         List<Candidate> fallbacks = new ArrayList<>();
         if (d.fallbacks() != null) {
             for (SentDecision.Fallback f : d.fallbacks()) {
@@ -38,14 +33,14 @@ final class FailedDecisionReader {
         }
         DecideResponse recomputed;
         try {
-            recomputed = Decider.decide(rs, new DecideRequest(d.model(), d.contextTarget(), params, q, sharded, null));
+            recomputed = Decider.decide(rs, d.request());
         } catch (PolicyException e) {
             throw e;
         } catch (DecideException e) {
             throw DecideException.invalid("the failed decision cannot be reproduced: " + e.getMessage());
         }
         SentDecision.EngineArgs args = d.engineArgs();
-        return new OomService.FailedDeployment(recomputed, new DecideRequest(d.model(), recomputed.contextTarget(), params, q, sharded, null),
+        return new OomService.FailedDeployment(recomputed, d.request().withContext(recomputed.contextTarget()),
                 gpu, d.gpuCount(), d.memoryUtilization(), args.max_model_len(), args.max_num_seqs(),
                 Boolean.TRUE.equals(args.enforce_eager()), fallbacks, body.error(), body.attempt() == null ? 1 : body.attempt());
     }

@@ -17,7 +17,6 @@ import dev.gpuconfig.policy.Incident;
 import dev.gpuconfig.policy.RecoveryPlan;
 import dev.gpuconfig.engine.RuleLoopException;
 import dev.gpuconfig.engine.RuleSet;
-import dev.gpuconfig.modelid.Quantization;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -100,11 +99,11 @@ public class OomService {
     private OomResponse alternatives(RuleSet rs, FailedDeployment failed, Incident incident, RecoveryPlan plan) {
         List<OomResponse.Alternative> alts = new ArrayList<>();
         DecideResponse next = null;
-        for (Alternatives.Option o : Alternatives.of(failed.decision(), rs.models())) {
+        for (Alternatives.Option o : Alternatives.of(failed.request(), failed.decision(), rs.models())) {
             DecideResponse a = tryDecide(rs, new Attempt(o.request(), null));
-            if (a != null) {
-                alts.add(new OomResponse.Alternative(o.request().model()
-                        + (o.request().quantization() == Quantization.FP8 ? " (quantization=fp8)" : ""), o.reason()));
+            // only what fits, and needs less memory than what failed
+            if (a != null && a.profile().weightsGiB() < failed.decision().profile().weightsGiB()) {
+                alts.add(new OomResponse.Alternative(o.request().model(), o.reason()));
                 if (next == null) {
                     next = a;
                 }

@@ -32,6 +32,17 @@ public record SentDecision(
         @Size(max = 16) List<@NotNull @Valid Fallback> fallbacks,
         @Valid Memory memory) {
 
+    /**
+     * The decide request that gave this decision, as far as the answer tells it: the model, the
+     * context target, a size the request or the model's config gave, the format, sharding.
+     */
+    public DecideRequest request() {
+        Double params = profile != null && java.util.Set.of("request", "config", "weights").contains(profile.sizeSource())
+                ? profile.totalParamsBillions() : null;
+        return new DecideRequest(model, contextTarget, params, profile == null ? null : profile.quantization(),
+                profile == null ? null : profile.sharded(), null);
+    }
+
     /** The engine arguments a recovery keeps or changes; named as vLLM spells them. */
     public record EngineArgs(
             @NotNull(message = "is required") @Min(1) @Max(DecideRequest.MAX_CONTEXT) Integer max_model_len,

@@ -152,9 +152,40 @@ class RecoveryResourceTest {
         assertEquals("ALTERNATIVE_MODEL", r.get("action").asText(), r.toPrettyString());
         List<String> models = new ArrayList<>();
         r.get("alternatives").forEach(a -> models.add(a.get("model").asText()));
-        assertTrue(models.contains("Qwen/Qwen2.5-72B-Instruct (quantization=fp8)"), models.toString());
+        assertEquals("Qwen/Qwen2.5-72B-Instruct-AWQ", models.get(0), "the same model pre-quantized first: " + models);
         assertTrue(models.contains("Qwen/Qwen2.5-32B-Instruct"), models.toString());
-        assertEquals("fp8", r.at("/next/engineArgs/quantization").asText(), "vLLM quantizes the 16-bit checkpoint while loading");
+        assertFalse(models.contains("Qwen/Qwen2.5-72B-Instruct"), "never the model that failed: " + models);
+        assertEquals("Qwen/Qwen2.5-72B-Instruct-AWQ", r.at("/next/model").asText());
+        assertEquals(big.contextTarget(), r.at("/next/contextTarget").asInt(), "the request's context is kept");
+    }
+
+    @Test
+    void alternativesArePublishedModelsThatNeedLessMemoryNeverTheOneThatFailed() throws Exception {
+        java.util.Set<String> published = new java.util.HashSet<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("rules/catalog/repos.csv"))) {
+            if (!line.startsWith("#") && !line.startsWith("repo,") && !line.isBlank()) {
+                published.add(line.substring(0, line.indexOf(',')));
+            }
+        }
+        for (String model : List.of("meta-llama/Llama-4-Maverick-17B-128E-Instruct", "meta-llama/Llama-3.1-70B-Instruct",
+                "Qwen/Qwen3-235B-A22B")) {
+            DecideResponse failed = ShippedPolicy.decide(new dev.gpuconfig.decide.DecideRequest(model, 16384, null, null, null, null));
+            ObjectNode d = (ObjectNode) JSON.valueToTree(failed);
+            d.set("fallbacks", JSON.createArrayNode());
+            ObjectNode req = JSON.createObjectNode().put("error", "Segmentation fault").put("attempt", 3);
+            req.set("decision", d);
+            JsonNode r = JSON.readTree(given().contentType(ContentType.JSON).body(req.toString()).post("/v1/oom").asString());
+            assertEquals("ALTERNATIVE_MODEL", r.get("action").asText(), model + ": " + r.toPrettyString());
+            for (JsonNode a : r.get("alternatives")) {
+                String alt = a.get("model").asText();
+                assertTrue(published.contains(alt), model + " -> " + alt + " is no published repository of the catalog");
+                assertFalse(alt.equalsIgnoreCase(model), model + ": the model that failed was proposed");
+            }
+            DecideResponse next = JSON.treeToValue(r.get("next"), DecideResponse.class);
+            FitInvariants.check(next, ShippedPolicy.get().gpus(), ShippedPolicy.get().settings());
+            assertTrue(next.profile().weightsGiB() < failed.profile().weightsGiB(), model + " -> " + next.model() + " needs no less memory");
+            assertEquals(16384, next.contextTarget(), model + ": the request's context length is kept");
+        }
     }
 
     @Test

@@ -214,7 +214,7 @@ class BatchQueueTest {
 
     @Test
     void aBatchKeepsItsRoomUntilItsAnswerHasLeftNotOnlyUntilItIsHandedToTheConnection() throws Exception {
-        byte[] body = thousandItems(8_000);
+        byte[] body = items(500, 8_000); // each fallback carries its own arguments: about 5.5 KB an answer
         int before = batchesCounted();
         try (java.net.Socket s = new java.net.Socket()) {
             s.setReceiveBufferSize(4096); // a client that reads nothing for now
@@ -288,8 +288,12 @@ class BatchQueueTest {
     }
 
     private static byte[] thousandItems(int firstContext) {
+        return items(1000, firstContext);
+    }
+
+    private static byte[] items(int count, int firstContext) {
         StringJoiner items = new StringJoiner(",", "[", "]");
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < count; i++) {
             items.add("{\"model\": \"Qwen/Qwen2.5-7B-Instruct\", \"contextLength\": " + (firstContext + i % 7) + "}");
         }
         return items.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
