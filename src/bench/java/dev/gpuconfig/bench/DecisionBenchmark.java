@@ -63,7 +63,7 @@ public class DecisionBenchmark {
         Path dir = PolicyFixtures.folder(catalogRows, ruleFactor);
         rules = PolicyFixtures.build(dir);
         PolicyFixtures.checkGrown(rules, ruleFactor);
-        manager = new RulesManager(config(dir), new PolicyTestRunner(), new RulesMetrics(new SimpleMeterRegistry()));
+        manager = new RulesManager(config(dir), new PolicyTestRunner(), new RulesMetrics(new SimpleMeterRegistry()), null);
         if (!manager.reload("benchmark").ok()) {
             throw new IllegalStateException(manager.lastAttempt().errors().toString());
         }

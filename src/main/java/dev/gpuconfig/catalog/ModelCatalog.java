@@ -32,9 +32,9 @@ public final class ModelCatalog {
     private final Map<String, ModelSpec> byKey;
     private final Map<String, List<ModelSpec>> byFamily;
     private final int maxKeyTokens;
-    private final int rows;
+    private final List<ModelSpec> rows;
 
-    private ModelCatalog(Map<String, ModelSpec> byKey, Map<String, List<ModelSpec>> byFamily, int maxKeyTokens, int rows) {
+    private ModelCatalog(Map<String, ModelSpec> byKey, Map<String, List<ModelSpec>> byFamily, int maxKeyTokens, List<ModelSpec> rows) {
         this.byKey = byKey;
         this.byFamily = byFamily;
         this.maxKeyTokens = maxKeyTokens;
@@ -45,10 +45,10 @@ public final class ModelCatalog {
         Map<String, ModelSpec> byKey = new HashMap<>();
         Map<String, List<ModelSpec>> byFamily = new HashMap<>();
         int maxTokens = 1;
-        int rows = 0;
+        List<ModelSpec> rows = new ArrayList<>();
         for (CsvTable.Row r : CsvTable.parse(file, text, COLUMNS)) {
             ModelSpec spec = toSpec(r);
-            rows++;
+            rows.add(spec);
             List<String> keys = new ArrayList<>();
             keys.add(spec.key());
             for (String alias : r.text("aliases").split("\\|")) {
@@ -70,7 +70,7 @@ public final class ModelCatalog {
             }
             byFamily.computeIfAbsent(spec.family(), f -> new ArrayList<>()).add(spec);
         }
-        return new ModelCatalog(byKey, byFamily, maxTokens, rows);
+        return new ModelCatalog(byKey, byFamily, maxTokens, List.copyOf(rows));
     }
 
     private static ModelSpec toSpec(CsvTable.Row r) {
@@ -174,6 +174,11 @@ public final class ModelCatalog {
     }
 
     public int size() {
+        return rows.size();
+    }
+
+    /** Every row, in the file's order. */
+    public List<ModelSpec> rows() {
         return rows;
     }
 }

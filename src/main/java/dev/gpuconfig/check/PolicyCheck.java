@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * The policy authors' check, like {@code opa test}: compiles a rules folder exactly as the service
  * would, runs its policy tests, prints every problem as {@code file:line: message}, and exits 1 on
- * any. Runs offline, without the HTTP server ({@code bin/check-rules [folder]}).
+ * any. Runs offline, without the HTTP server ({@code bin/check-rules [folder]}); with
+ * {@code --against OLD} it also prints the decisions that differ ({@link ChangesCheck}).
  */
 public final class PolicyCheck {
 
@@ -20,7 +21,11 @@ public final class PolicyCheck {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args.length > 0 ? args[0] : "rules", System.out));
+        String folder = args.length > 0 ? args[0] : "rules";
+        if (args.length == 3 && args[1].equals("--against")) {
+            System.exit(ChangesCheck.run(folder, args[2], System.out));
+        }
+        System.exit(run(folder, System.out));
     }
 
     public static int run(String dir, PrintStream out) {

@@ -69,6 +69,11 @@ final class AnswerCache {
         return value;
     }
 
+    /** The requests whose answers are kept. */
+    java.util.Set<DecideRequest> requests() {
+        return java.util.Set.copyOf(answers.keySet());
+    }
+
     int size() {
         return answers.size();
     }

@@ -115,6 +115,12 @@ public class DecisionService {
         }
     }
 
+    /** The requests {@code rs} keeps answers for: what the service was asked recently under those rules. */
+    public java.util.Set<DecideRequest> recentRequests(RuleSet rs) {
+        AnswerCache current = cache.get();
+        return current != null && current.rules() == rs ? current.requests() : java.util.Set.of();
+    }
+
     /** How many answers the rule set in force remembers: for the metrics and tests. */
     public int remembered() {
         AnswerCache current = cache.get();

@@ -114,6 +114,24 @@ public final class PolicyTests {
         return wrong.isEmpty() ? null : String.join("; ", wrong);
     }
 
+    /** The cases of a folder's test files, without their checks (a file that cannot be read gives none). */
+    public static List<Case> cases(RuleFolder folder) {
+        List<Case> cases = new ArrayList<>();
+        for (String file : folder.files().keySet()) {
+            if (isTestFile(file)) {
+                try {
+                    for (CsvTable.Row row : CsvTable.parse(file, folder.text(file), List.of("model"))) {
+                        cases.add(new Case(row.required("model"), row.optionalInt("contextLength"),
+                                row.text("pinGpu").isEmpty() ? null : row.text("pinGpu")));
+                    }
+                } catch (CatalogException ignored) {
+                    // reported when the tests run
+                }
+            }
+        }
+        return cases;
+    }
+
     /** Counts the cases of a folder (for status and logs). */
     public static int count(RuleFolder folder) {
         int n = 0;

@@ -54,7 +54,13 @@ public class RulesManager {
     /** Warm-up builds run, or skipped for an edit: for tests. */
     private final java.util.concurrent.atomic.AtomicInteger warmUpsSettled = new java.util.concurrent.atomic.AtomicInteger();
 
-    public RulesManager(RulesConfig config, CandidateCheck policyTests, RulesMetrics metrics) {
+    /** Told of every activation (ChangeLog compares the decisions); null outside the container. */
+    private final jakarta.enterprise.event.Event<RulesActivated> activations;
+
+    @jakarta.inject.Inject
+    public RulesManager(RulesConfig config, CandidateCheck policyTests, RulesMetrics metrics,
+                        jakarta.enterprise.event.Event<RulesActivated> activations) {
+        this.activations = activations;
         this.config = config;
         this.metrics = metrics;
         this.builder = new BoundedBuild(new RuleSetBuilder(config.rules().sessionPool(), policyTests),
@@ -207,7 +213,14 @@ public class RulesManager {
                 result.phasesMs()));
         metrics.activated();
         if (previous != null) {
-            previous.retire(); // disposed once the requests that hold it are done
+            if (activations != null) {
+                try {
+                    activations.fire(new RulesActivated(previous, result.ruleSet()));
+                } catch (RuntimeException e) {
+                    LOG.warn("rules: an observer of the activation failed", e);
+                }
+            }
+            previous.retire(); // disposed once the requests (and observers) that hold it are done
             LOG.infof("rules: activated %s (was %s) in %d ms %s, %s", version, previous.version(), done.durationMs(),
                     result.phasesMs(), trigger);
         }

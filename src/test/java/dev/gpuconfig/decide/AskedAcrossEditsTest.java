@@ -53,7 +53,7 @@ class AskedAcrossEditsTest {
 
     @Test
     void aRememberedRequestIsKeptFromItsFirstAskingAfterAnEditWithTheNewRulesAnswer() throws Exception {
-        rules = new RulesManager(TestRules.config(dir, 300), new PolicyTestRunner(), new RulesMetrics(registry));
+        rules = new RulesManager(TestRules.config(dir, 300), new PolicyTestRunner(), new RulesMetrics(registry), null);
         assertTrue(rules.reload("test").ok(), rules.lastAttempt().errors().toString());
         service = new DecisionService(rules, new DecisionMetrics(registry), workers, TestRequests.reader());
         for (int i = 0; i < 2; i++) { // an answer is remembered from its second asking

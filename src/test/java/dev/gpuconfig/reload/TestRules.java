@@ -49,6 +49,6 @@ public final class TestRules {
 
     /** With the registry the manager reports its reloads to, for tests that count them. */
     public static RulesManager manager(RulesConfig config, SimpleMeterRegistry registry) {
-        return new RulesManager(config, new PolicyTestRunner(), new RulesMetrics(registry));
+        return new RulesManager(config, new PolicyTestRunner(), new RulesMetrics(registry), null);
     }
 }
