@@ -5,6 +5,11 @@ import dev.gpuconfig.changes.ChangeReport;
 import dev.gpuconfig.reload.RulesManager;
 import dev.gpuconfig.reload.RulesStatus;
 import dev.gpuconfig.decide.DecideException;
+import dev.gpuconfig.decide.DecisionService;
+import dev.gpuconfig.decide.PolicyTestRunner;
+import dev.gpuconfig.engine.RuleFolder;
+import dev.gpuconfig.engine.RuleSet;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -26,11 +31,15 @@ public class RulesResource {
     private final RulesManager rules;
     private final AdminGuard guard;
     private final ChangeLog changes;
+    private final DecisionService decisions;
+    private final PolicyTestRunner tests;
 
-    public RulesResource(RulesManager rules, AdminGuard guard, ChangeLog changes) {
+    public RulesResource(RulesManager rules, AdminGuard guard, ChangeLog changes, DecisionService decisions, PolicyTestRunner tests) {
         this.rules = rules;
         this.guard = guard;
         this.changes = changes;
+        this.decisions = decisions;
+        this.tests = tests;
     }
 
     @GET
@@ -44,6 +53,18 @@ public class RulesResource {
         guard.check(authorization);
         rules.reload("api");
         return RulesStatus.of(rules);
+    }
+
+    /** The folder's policy tests with the answers of the rules in force (which passed them all to be activated). */
+    @GET
+    @Path("/tests")
+    public List<PolicyTestRunner.CaseAnswer> tests() {
+        RuleSet rs = decisions.hold();
+        try {
+            return tests.answers(rs, RuleFolder.read(rules.folder()));
+        } finally {
+            rs.release();
+        }
     }
 
     /**

@@ -9,7 +9,7 @@ import io.smallrye.config.WithName;
 public interface BatchConfig {
     /**
      * How many batch items are answered at once, over all batches, until each answer has left: a
-     * batch of 1,000 holds its parsed requests (about 0.4 MB) and then its 3 MB answer. The default
+     * batch of 1,000 holds its parsed requests (about 0.4 MB) and then its answer (about 5.5 MB now that each fallback carries its own arguments). The default
      * fits the default 128 MB heap and keeps the service under 256 MB resident; a lower bound
      * answers fewer batches without saving memory. Raise it with the heap.
      */

@@ -55,10 +55,11 @@ public class ChangeLog {
         try {
             comparing.execute(() -> {
                 try {
+                    long start = System.nanoTime();
                     RuleFolder tests = RuleFolder.read(rules.folder());
                     ChangeReport report = Comparison.compare(before, event.current(),
                             Comparison.corpus(List.of(event.current().models()), tests, recent));
-                    record(report);
+                    record(report, (System.nanoTime() - start) / 1_000_000);
                 } catch (RuntimeException e) {
                     LOG.warn("rules: comparing the decisions of an activation failed", e);
                 } finally {
@@ -70,14 +71,14 @@ public class ChangeLog {
         }
     }
 
-    private synchronized void record(ChangeReport report) {
+    private synchronized void record(ChangeReport report, long ms) {
         reports.addFirst(report);
         while (reports.size() > KEPT) {
             reports.removeLast();
         }
         changedPerActivation.record(report.changed().size());
-        LOG.infof("rules: activation %s -> %s changed %d of %d decisions", report.from(), report.to(),
-                report.changed().size(), report.asked());
+        LOG.infof("rules: activation %s -> %s changed %d of %d decisions (compared in %d ms)", report.from(), report.to(),
+                report.changed().size(), report.asked(), ms);
     }
 
     /** The last activation's comparison, if any was made. */

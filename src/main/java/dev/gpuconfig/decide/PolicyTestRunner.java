@@ -16,6 +16,27 @@ import java.util.List;
 @ApplicationScoped
 public class PolicyTestRunner implements CandidateCheck {
 
+    /** A policy-test case and what {@code rs} answers for it (or why it refuses). */
+    public record CaseAnswer(String file, String model, Integer contextLength, String pinGpu, Answer answer, String problem) {
+    }
+
+    /** Where and how the model runs. */
+    public record Answer(String gpu, int gpuCount, double memoryUtilization, int maxModelLen) {
+    }
+
+    /** Every case of the folder's policy tests with the answer of {@code rs}: for the policy authors' page. */
+    public List<CaseAnswer> answers(RuleSet rs, RuleFolder folder) {
+        return PolicyTests.cases(folder).stream().map(c -> {
+            try {
+                DecideResponse a = Decider.decide(rs, new DecideRequest(c.model(), c.contextLength(), null, null, null, c.pinGpu()));
+                return new CaseAnswer(c.file(), c.model(), c.contextLength(), c.pinGpu(), new Answer(a.gpu(), a.gpuCount(),
+                        a.memoryUtilization(), ((Number) a.engineArgs().get("max_model_len")).intValue()), null);
+            } catch (DecideException e) {
+                return new CaseAnswer(c.file(), c.model(), c.contextLength(), c.pinGpu(), null, e.title() + ": " + e.getMessage());
+            }
+        }).toList();
+    }
+
     @Override
     public List<RuleProblem> check(RuleSet candidate, RuleFolder folder) {
         return PolicyTests.run(folder, c -> {

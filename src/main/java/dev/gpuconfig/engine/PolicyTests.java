@@ -21,7 +21,7 @@ public final class PolicyTests {
             "maxUtilization", "minMaxModelLen", "note");
 
     /** One case's inputs; the runner answers it with the decision's figures or an error message. */
-    public record Case(String model, Integer contextLength, String pinGpu) {
+    public record Case(String model, Integer contextLength, String pinGpu, String file) {
     }
 
     /** What a case's decision said, or why there was none. */
@@ -86,7 +86,7 @@ public final class PolicyTests {
 
     private static String check(CsvTable.Row row, Function<Case, Outcome> decide) {
         Outcome o = decide.apply(new Case(row.required("model"), row.optionalInt("contextLength"),
-                row.text("pinGpu").isEmpty() ? null : row.text("pinGpu")));
+                row.text("pinGpu").isEmpty() ? null : row.text("pinGpu"), row.file()));
         if (o.error() != null) {
             return o.error();
         }
@@ -122,7 +122,7 @@ public final class PolicyTests {
                 try {
                     for (CsvTable.Row row : CsvTable.parse(file, folder.text(file), List.of("model"))) {
                         cases.add(new Case(row.required("model"), row.optionalInt("contextLength"),
-                                row.text("pinGpu").isEmpty() ? null : row.text("pinGpu")));
+                                row.text("pinGpu").isEmpty() ? null : row.text("pinGpu"), file));
                     }
                 } catch (CatalogException ignored) {
                     // reported when the tests run
