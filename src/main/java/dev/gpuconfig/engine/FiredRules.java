@@ -18,8 +18,16 @@ import org.kie.api.event.rule.DefaultAgendaEventListener;
  */
 final class FiredRules extends DefaultAgendaEventListener {
     private static final ThreadLocal<Decision> CURRENT = new ThreadLocal<>();
-    /** The rule each thread is firing now, for {@link #firing(Thread)}: a thread stuck in a rule names it. */
-    private static final Map<Thread, String> FIRING = new ConcurrentHashMap<>();
+    /**
+     * The rule each thread is firing now, for {@link #firing(Thread)}: a thread stuck in a rule
+     * names it. One slot per thread, registered once, so a firing costs a plain write.
+     */
+    private static final Map<Thread, String[]> FIRING = new ConcurrentHashMap<>();
+    private static final ThreadLocal<String[]> SLOT = ThreadLocal.withInitial(() -> {
+        String[] slot = new String[1];
+        FIRING.put(Thread.currentThread(), slot);
+        return slot;
+    });
 
     static void begin(Decision d) {
         CURRENT.set(d);
@@ -27,17 +35,18 @@ final class FiredRules extends DefaultAgendaEventListener {
 
     static void end() {
         CURRENT.remove();
-        FIRING.remove(Thread.currentThread());
+        SLOT.get()[0] = null;
     }
 
     /** The rule {@code thread} is firing now, or null. */
     static String firing(Thread thread) {
-        return FIRING.get(thread);
+        String[] slot = FIRING.get(thread);
+        return slot == null ? null : slot[0];
     }
 
     @Override
     public void beforeMatchFired(BeforeMatchFiredEvent event) {
-        FIRING.put(Thread.currentThread(), event.getMatch().getRule().getName());
+        SLOT.get()[0] = event.getMatch().getRule().getName();
     }
 
     @Override

@@ -99,6 +99,32 @@ public final class Fitter {
         return (int) Math.max(target, Math.min(rounded, p.getNativeContext()));
     }
 
+    /**
+     * Each configuration's own figures as vLLM arguments, the chosen one and every fallback:
+     * {@code gpu_memory_utilization}, {@code tensor_parallel_size}, {@code max_model_len} (the
+     * chosen one's as the context rules set it, a fallback's by the same arithmetic) and
+     * {@code kv_cache_dtype}. In Java because it runs for every fallback of every decision.
+     */
+    public static void fitArgs(ModelProfile p, Decision d, PolicySettings s) {
+        for (Fit f : d.getConfigurations()) {
+            int len = f == d.getChosen() ? d.getMaxModelLen()
+                    : capped(maxModelLen(p, f, d.getContextTarget(), s.blockSize()), d.getMaxModelLenCap(), d.getContextTarget());
+            d.argFor(f, "gpu_memory_utilization", f.utilization());
+            d.argFor(f, "tensor_parallel_size", f.candidate().count());
+            d.argFor(f, "max_model_len", len);
+            d.argFor(f, "kv_cache_dtype", f.kvFp8() ? "fp8" : "auto");
+        }
+    }
+
+    /** Sets {@code dtype} to {@code value} for every configuration whose GPU's compute capability is below {@code capability}. */
+    public static void dtypeBelow(Decision d, double capability, String value) {
+        for (Fit f : d.getConfigurations()) {
+            if (f.candidate().gpu().getComputeCapability() < capability) {
+                d.argFor(f, "dtype", value);
+            }
+        }
+    }
+
     /** A recovery step's cap on max_model_len (what vLLM reported it could hold), never below the target. */
     public static int capped(int len, Integer cap, int target) {
         return cap == null ? len : Math.max(target, Math.min(len, cap));
