@@ -20,6 +20,22 @@ the service (set ``GPU_CONFIG_URL`` there, or guard the call with ``modal.is_loc
 The service URL comes from the ``base_url`` argument, else ``GPU_CONFIG_URL``, else
 ``http://localhost:8080``. Every failure (timeout, connection error, non-JSON answer,
 HTTP 4xx/5xx) raises :class:`GpuConfigError`.
+
+Models the service's catalog does not know (a private fine-tune, a new release): the service
+answers 422 "Model size unknown" rather than guess, and :func:`decide` then sends the model's
+own ``config.json`` and the bytes of its weights, which :func:`model_facts` finds:
+
+* for a Hugging Face id, on the Hub at ``HF_ENDPOINT`` (default ``https://huggingface.co``),
+  with ``HF_TOKEN`` for gated and private repositories and ``HF_REVISION`` (default ``main``):
+  ``config.json``, and ``metadata.total_size`` of ``model.safetensors.index.json``, else the
+  size of ``model.safetensors``, else (a ``:QUANT`` GGUF id) of the matching ``.gguf`` file;
+* for a local model folder (a path holding ``config.json``), from the files on disk. The model
+  sent to the service is then ``local/<folder name>`` (characters outside ``[A-Za-z0-9._-]``
+  become ``-``, at most 96), a valid model id.
+
+Facts are cached in the process. ``decide(model, fetch_config=True)`` sends them for any model.
+Inside a container, :func:`start_args` returns the engine arguments and environment to start
+vLLM with on the GPUs that container got (through ``POST /v1/diagnostics``).
 """
 
 import http.client
@@ -36,6 +52,8 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 __all__ = [
     "GpuConfigError",
+    "model_facts",
+    "start_args",
     "GpuConfigClient",
     "get_gpu_config",
     "decide",
@@ -49,7 +67,7 @@ __all__ = [
 DEFAULT_URL = "http://localhost:8080"
 
 # camelCase override keys of a decide request, and the snake_case aliases accepted in Python.
-_OVERRIDE_KEYS = ("contextLength", "paramsBillions", "quantization", "sharded", "gpu")
+_OVERRIDE_KEYS = ("contextLength", "paramsBillions", "quantization", "sharded", "gpu", "config", "weightsBytes")
 _ALIASES = {"context_length": "contextLength", "params_billions": "paramsBillions"}
 
 
@@ -189,13 +207,23 @@ class GpuConfigClient:
 
     # ---- API --------------------------------------------------------------------------
 
-    def decide(self, model: str, **overrides: Any) -> Dict[str, Any]:
+    def decide(self, model: str, fetch_config: bool = False, **overrides: Any) -> Dict[str, Any]:
         """POST /v1/gpu-config: the decision for ``model``.
 
         Overrides: contextLength (alias context_length), paramsBillions (alias
-        params_billions), quantization, sharded, gpu. Any other key raises TypeError
-        before a request is sent.
+        params_billions), quantization, sharded, gpu, config, weightsBytes. Any other key
+        raises TypeError before a request is sent. A local model folder is sent with its
+        facts; a model the service cannot size (422 "Model size unknown") is asked again with
+        the facts :func:`model_facts` finds; ``fetch_config=True`` sends them from the start.
         """
+        if isinstance(model, str) and (fetch_config or _is_local_model(model)) and "config" not in overrides:
+            model, overrides = _with_facts(model, overrides)
+        try:
+            return self._request("POST", "/v1/gpu-config", _normalize_request(model, overrides))
+        except GpuConfigError as e:
+            if e.status != 422 or e.title != "Model size unknown" or "config" in overrides:
+                raise
+        model, overrides = _with_facts(model, overrides)
         return self._request("POST", "/v1/gpu-config", _normalize_request(model, overrides))
 
     def decide_batch(self, requests: List[Union[str, Dict[str, Any]]], retries: int = 3) -> List[Dict[str, Any]]:
@@ -253,6 +281,136 @@ class GpuConfigClient:
         return self._request("GET", "/v1/rules")
 
 
+# ---- a model's own facts: config.json and weight bytes, from the Hub or a folder ------
+
+_facts_cache: Dict[Tuple[str, str, str], Dict[str, Any]] = {}
+_facts_lock = threading.Lock()
+
+
+def _is_local_model(model: str) -> bool:
+    return os.path.isfile(os.path.join(os.path.expanduser(model), "config.json"))
+
+
+def _with_facts(model: str, overrides: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
+    facts = model_facts(model)
+    merged = dict(overrides)
+    merged["config"] = facts["config"]
+    if facts["weightsBytes"] is not None:
+        merged["weightsBytes"] = facts["weightsBytes"]
+    return facts["model"], merged
+
+
+def model_facts(model: str, revision: Optional[str] = None, token: Optional[str] = None,
+                endpoint: Optional[str] = None) -> Dict[str, Any]:
+    """``{"model", "config", "weightsBytes"}`` of a Hub id or a local model folder.
+
+    ``model``: the id to send to the service (``local/<folder name>`` for a folder, see the
+    module's docstring); ``config``: the parsed config.json; ``weightsBytes``: the bytes of the
+    weight files, or None when no index, safetensors or GGUF size is found. Hub access uses
+    ``endpoint`` (else ``HF_ENDPOINT``, else the public Hub), ``token`` (else ``HF_TOKEN`` or
+    ``HUGGING_FACE_HUB_TOKEN``) and ``revision`` (else ``HF_REVISION``, else ``main``). Cached in
+    the process. Raises GpuConfigError saying what failed (a gated or private repository without a
+    token, a repository or revision that does not exist, a URL that cannot be reached).
+    """
+    if _is_local_model(model):
+        folder = os.path.abspath(os.path.expanduser(model))
+        key = ("local", folder, "")
+    else:
+        endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+        revision = revision or os.environ.get("HF_REVISION") or "main"
+        key = (model, revision, endpoint)
+    with _facts_lock:
+        if key in _facts_cache:
+            return _facts_cache[key]
+    if key[0] == "local":
+        facts = _local_facts(key[1])
+    else:
+        token = token or os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
+        facts = _hub_facts(model, revision, token, endpoint)
+    with _facts_lock:
+        _facts_cache[key] = facts
+    return facts
+
+
+def _local_facts(folder: str) -> Dict[str, Any]:
+    with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    index = os.path.join(folder, "model.safetensors.index.json")
+    size = None
+    if os.path.isfile(index):
+        with open(index, encoding="utf-8") as f:
+            size = (json.load(f).get("metadata") or {}).get("total_size")
+    if size is None:
+        files = sorted(os.listdir(folder))
+        weights = [n for n in files if n.endswith(".safetensors")] or [n for n in files if n.endswith(".gguf")][:1]
+        size = sum(os.path.getsize(os.path.join(folder, n)) for n in weights) or None
+    name = "".join(c if c.isalnum() or c in "._-" else "-" for c in os.path.basename(folder.rstrip(os.sep)))
+    name = name.lstrip(".-")[:96] or "model"
+    return {"model": "local/" + name, "config": config, "weightsBytes": int(size) if size else None}
+
+
+def _hub_facts(model: str, revision: str, token: Optional[str], endpoint: str) -> Dict[str, Any]:
+    repo, _, quant = model.partition(":")
+    base = "%s/%s/resolve/%s/" % (endpoint, repo, revision)
+    config = json.loads(_hub_get(base + "config.json", token, repo, revision))
+    size = None
+    try:
+        size = (json.loads(_hub_get(base + "model.safetensors.index.json", token, repo, revision)).get("metadata") or {}).get("total_size")
+    except _NotFound:
+        pass
+    if size is None and not quant:
+        try:
+            size = _hub_size(base + "model.safetensors", token, repo, revision)
+        except _NotFound:
+            pass
+    if size is None and quant:
+        tree = json.loads(_hub_get("%s/api/models/%s/tree/%s" % (endpoint, repo, revision), token, repo, revision))
+        for entry in tree if isinstance(tree, list) else []:
+            path = str(entry.get("path", ""))
+            if path.endswith(".gguf") and quant.lower() in path.lower():
+                size = entry.get("size")
+                break
+    return {"model": model, "config": config, "weightsBytes": int(size) if size else None}
+
+
+class _NotFound(Exception):
+    pass
+
+
+def _hub_request(url: str, token: Optional[str], repo: str, revision: str, method: str = "GET"):
+    headers = {"User-Agent": "gpu-config-client"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    try:
+        return urllib.request.urlopen(urllib.request.Request(url, headers=headers, method=method), timeout=30)
+    except urllib.error.HTTPError as e:
+        if e.code in (401, 403):
+            raise GpuConfigError("%s on the Hugging Face Hub is gated or private: set HF_TOKEN to a token that may read it"
+                                 " (%s answered %d)" % (repo, url, e.code), status=e.code, url=url) from None
+        if e.code == 404:
+            raise _NotFound(url) from None
+        raise GpuConfigError("%s answered HTTP %d" % (url, e.code), status=e.code, url=url) from None
+    except (urllib.error.URLError, OSError) as e:
+        raise GpuConfigError("cannot reach %s: %s" % (url, e), url=url) from e
+
+
+def _hub_get(url: str, token: Optional[str], repo: str, revision: str) -> bytes:
+    try:
+        with _hub_request(url, token, repo, revision) as resp:
+            return resp.read()
+    except _NotFound:
+        if url.endswith("/config.json"):
+            raise GpuConfigError("%s has no config.json at revision %s on the Hub (%s): the repository or revision does not"
+                                 " exist" % (repo, revision, url), status=404, url=url) from None
+        raise
+
+
+def _hub_size(url: str, token: Optional[str], repo: str, revision: str) -> Optional[int]:
+    with _hub_request(url, token, repo, revision, method="HEAD") as resp:
+        size = resp.headers.get("X-Linked-Size") or resp.headers.get("Content-Length")
+        return int(size) if size else None
+
+
 # ---- device detection ---------------------------------------------------------------
 
 
@@ -274,6 +432,7 @@ def detect_device(timeout: float = 10.0) -> Optional[Dict[str, Any]]:
         name, total, free, driver = [p.strip() for p in line.split(",")][:4]
         device: Dict[str, Any] = {
             "name": name, "totalMiB": int(float(total)), "freeMiB": int(float(free)), "driver": driver,
+            "count": len([l for l in out.splitlines() if l.strip()]),
         }
     except (OSError, subprocess.SubprocessError, StopIteration, ValueError):
         return None
@@ -351,3 +510,18 @@ def recover(decision: Dict[str, Any], error_text: str, attempt: int = 1) -> Dict
 def diagnose(decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """:meth:`GpuConfigClient.diagnose` on the default client."""
     return default_client().diagnose(decision, device)
+
+
+def start_args(decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None,
+               client: Optional[GpuConfigClient] = None) -> Tuple[Dict[str, Any], Dict[str, str]]:
+    """Inside the container: ``(engine_args, env)`` to start vLLM with on the GPUs it got.
+
+    Asks ``POST /v1/diagnostics`` with the device (nvidia-smi's first GPU and the count of GPUs
+    when ``device`` is None), so a container Modal started on a fallback, or on two GPUs, gets
+    arguments for exactly those. Raises GpuConfigError with the service's summary when the
+    model does not run there (the answer's ``smallestFit`` says where it does).
+    """
+    answer = (client or default_client()).diagnose(decision, device)
+    if not answer.get("ok"):
+        raise GpuConfigError("the model does not run on this container's GPUs: %s" % answer.get("summary"), problem=answer)
+    return dict(answer["engineArgs"]), dict(answer.get("env") or {})

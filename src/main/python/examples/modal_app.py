@@ -4,9 +4,10 @@ Documentation only (never run by the tests). Run from the project root with:
     PYTHONPATH=src/main/python GPU_CONFIG_URL=https://gpu-config.example.com \
         modal run src/main/python/examples/modal_app.py --model Qwen/Qwen3-30B-A3B-FP8
 
-Flow: decide locally -> call the Modal function named by the answer's ``modalFunction``
--> in the container, run diagnostics and start vLLM with the decided ``engineArgs``/``env``
--> on a vLLM/CUDA failure ask the service (``recover``) what to try next, at most 4 attempts.
+Flow: decide locally -> run one Modal class on the decision's GPUs (``gpu="H100:2"`` for two),
+with the fallbacks as Modal's list of acceptable GPUs -> in the container, ask the service for the
+arguments for the GPUs it really got (``start_args``) and start vLLM with them -> on a vLLM/CUDA
+failure ask the service (``recover``) what to try next, at most 4 attempts.
 """
 
 import os
@@ -14,7 +15,7 @@ import traceback
 
 import modal
 
-from gpu_config_client import GpuConfigError, decide, diagnose, modal_gpu, recover
+from gpu_config_client import GpuConfigError, decide, modal_gpu, recover, start_args
 
 MAX_ATTEMPTS = 4
 
@@ -31,20 +32,19 @@ common = dict(secrets=[service], timeout=3600)
 
 
 def _serve(decision: dict, prompts: list) -> dict:
-    """In the container: diagnostics, then vLLM. Returns {"ok", "texts"} or {"ok", "error"}."""
-    engine_args = dict(decision["engineArgs"])
+    """In the container: the arguments for the GPUs it got, then vLLM. Returns {"ok", "texts"} or {"ok", "error"}."""
+    engine_args, env = dict(decision["engineArgs"]), dict(decision.get("env") or {})
     try:
-        # Reads nvidia-smi here and lets the service adjust memoryUtilization to the real card.
-        report = diagnose(decision)
-        print("diagnostics:", report.get("summary"))
-        for warning in report.get("warnings") or []:
-            print("  warning:", warning)
-        engine_args["gpu_memory_utilization"] = report["memoryUtilization"]
+        # Modal may have started this container on any GPU of the list, and with gpuCount GPUs:
+        # the service decides again for exactly what nvidia-smi sees (type, count, free memory).
+        engine_args, env = start_args(decision)
     except GpuConfigError as e:
-        print("diagnostics unavailable, keeping the decided utilization:", e)
+        if e.problem and e.problem.get("ok") is False:  # the model does not run here: say where it does
+            return {"ok": False, "error": "diagnostics: %s" % e.problem.get("summary")}
+        print("diagnostics unavailable, keeping the decided arguments:", e)
 
     # Environment first: vLLM and PyTorch read it when they are imported.
-    os.environ.update({k: str(v) for k, v in (decision.get("env") or {}).items()})
+    os.environ.update({k: str(v) for k, v in env.items()})
     try:
         from vllm import LLM, SamplingParams
 
@@ -55,70 +55,30 @@ def _serve(decision: dict, prompts: list) -> dict:
         return {"ok": False, "error": traceback.format_exc()[-4000:]}
 
 
-# One Modal function per GPU type, as in the seed. Each attaches one GPU; for decisions with
-# gpuCount > 1, give the function that count (e.g. gpu="H100:2") or use a modal.Cls with
-# .with_options(gpu=modal_gpu(decision)).
-@app.function(gpu="T4", **common)
-def run_chat_t4(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
+# One class serves every decision: its GPU is chosen per call with with_options, so a decision
+# for two GPUs runs on "H100:2", and the list of the decision and its fallbacks lets Modal start
+# the container on whichever is available (each fallback is a whole configuration, and
+# start_args gives the arguments for the one that was started).
+@app.cls(**common)
+class Chat:
+    @modal.method()
+    def generate(self, decision: dict, prompts: list) -> dict:
+        return _serve(decision, prompts)
 
 
-@app.function(gpu="L4", **common)
-def run_chat_l4(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-@app.function(gpu="A10G", **common)
-def run_chat_a10g(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-@app.function(gpu="L40S", **common)
-def run_chat_l40s(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-@app.function(gpu="A100-40GB", **common)
-def run_chat_a100_40gb(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-@app.function(gpu="A100-80GB", **common)
-def run_chat_a100_80gb(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-@app.function(gpu="H100", **common)
-def run_chat_h100(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-@app.function(gpu="H200", **common)
-def run_chat_h200(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-@app.function(gpu="B200", **common)
-def run_chat_b200(decision: dict, prompts: list) -> dict:
-    return _serve(decision, prompts)
-
-
-# The answer's "modalFunction" is a key of this map.
-FUNCTIONS = {
-    "run_chat_t4": run_chat_t4, "run_chat_l4": run_chat_l4, "run_chat_a10g": run_chat_a10g,
-    "run_chat_l40s": run_chat_l40s, "run_chat_a100_40gb": run_chat_a100_40gb,
-    "run_chat_a100_80gb": run_chat_a100_80gb, "run_chat_h100": run_chat_h100,
-    "run_chat_h200": run_chat_h200, "run_chat_b200": run_chat_b200,
-}
+def run(decision: dict, prompts: list) -> dict:
+    gpus = modal_gpu(decision, with_fallbacks=True)  # e.g. ["H100:2", "H200", "B200"]
+    return Chat.with_options(gpu=gpus)().generate.remote(decision, prompts)
 
 
 @app.local_entrypoint()
 def main(model: str = "Qwen/Qwen3-30B-A3B-FP8", prompt: str = "Hello!", context_length: int = 0):
+    # a private model or a local folder works too: the client sends its config.json and weight bytes
     decision = decide(model, contextLength=context_length or None)  # None: the service's default
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        print(f"attempt {attempt}: {decision['model']} on {modal_gpu(decision)} "
+        print(f"attempt {attempt}: {decision['model']} on {modal_gpu(decision, with_fallbacks=True)} "
               f"at {decision['memoryUtilization']} ({decision['rulesVersion']})")
-        result = FUNCTIONS[decision["modalFunction"]].remote(decision, [prompt])
+        result = run(decision, [prompt])
         if result["ok"]:
             print(result["texts"][0])
             return
@@ -130,6 +90,6 @@ def main(model: str = "Qwen/Qwen3-30B-A3B-FP8", prompt: str = "Hello!", context_
                 print(f"  consider {alt['model']}: {alt.get('reason')}")
             return
         # REDUCE_MEMORY (same GPU, less memory), FALLBACK_GPU (another GPU) and
-        # ALTERNATIVE_MODEL (a smaller or quantized model) all hand over a full new decision.
+        # ALTERNATIVE_MODEL (a published smaller or pre-quantized model) all hand over a full new decision.
         decision = answer["next"]
     print(f"still failing after {MAX_ATTEMPTS} attempts; giving up")
