@@ -27,7 +27,7 @@ answers 422 "Model size unknown" rather than guess, and :func:`decide` (so :func
 too) then asks again with the model's own ``config`` (its config.json) and ``weightsBytes`` (the
 bytes of its weight files), which :func:`model_facts` finds::
 
-    export HF_TOKEN=hf_...                            # for gated and private repositories
+    # in the environment: HF_TOKEN=hf_... for gated and private repositories
     cfg = decide("acme/support-bot-v3")               # 422 -> asked again with its facts
     cfg = decide("acme/support-bot-v3", fetch_config=True)  # facts first, no 422 round trip
     cfg = decide("bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M")  # that quantization's .gguf file
@@ -238,8 +238,9 @@ class GpuConfigClient:
         A local model folder is always sent with its facts (as ``local/<name>``, see
         :func:`model_facts`); ``fetch_config=True`` sends the facts of a Hub id from the
         start. Otherwise, when the service answers 422 "Model size unknown" and no
-        ``config`` was given, the facts are read and the question asked once more; when
-        they cannot be read, or do not suffice, the GpuConfigError (status 422) says why.
+        ``config`` was given, the facts are read and the question asked once more. When the
+        facts cannot be read the GpuConfigError (status 422) says why; when the second answer
+        is an error too, its GpuConfigError (the service's status) says the facts were sent.
         """
         body = _normalize_request(model, overrides)
         facts = None
@@ -256,20 +257,19 @@ class GpuConfigClient:
             facts = model_facts(model)
         except GpuConfigError as e:
             raise GpuConfigError(
-                "%r cannot be sized: the service does not know its size (%s) and its config.json and weight"
-                " bytes could not be read: %s" % (model, unknown.detail or unknown.title, e),
+                "%r cannot be sized: the service does not know its size (HTTP %s %s) and its config.json and"
+                " weight bytes could not be read: %s" % (model, unknown.status, unknown.title, e),
                 status=unknown.status, title=unknown.title, detail=unknown.detail, problem=unknown.problem,
                 url=unknown.url,
             ) from e
         try:
             return self._request("POST", "/v1/gpu-config", _with_facts(body, facts))
         except GpuConfigError as e:
-            if not _size_unknown(e):
-                raise
             raise GpuConfigError(
-                "%r cannot be sized even with its facts (config.json: %s, weightsBytes: %s): %s"
+                "%r was asked again with its facts (config.json: %s, weightsBytes: %s) and the service answered: %s"
                 % (model, "sent" if facts["config"] is not None else "none published", facts["weightsBytes"], e),
                 status=e.status, title=e.title, detail=e.detail, problem=e.problem, url=e.url,
+                retry_after=e.retry_after,
             ) from e
 
     def decide_batch(self, requests: List[Union[str, Dict[str, Any]]], retries: int = 3) -> List[Dict[str, Any]]:
@@ -392,7 +392,8 @@ def model_facts(model: str, revision: Optional[str] = None, token: Optional[str]
       of a HEAD, else its Content-Length), or for ``:QUANT`` the size of the ``.gguf``
       file(s) matching QUANT (case-insensitive, a whole word of the path) in
       ``{endpoint}/api/models/{repo}/tree/{revision}``. With ``huggingface_hub`` installed
-      the same is read through it (hf_hub_download, HfApi.get_paths_info, HfApi.model_info).
+      the same is read through it (hf_hub_download, HfApi.get_paths_info, HfApi.model_info),
+      whose disk cache answers for the files it holds when the Hub cannot.
       Kept for the life of the process, keyed by (model, revision, endpoint); errors are not.
 
     Raises GpuConfigError saying what failed: a gated or private repository (HTTP 401/403:
@@ -544,8 +545,9 @@ _hub_opener = urllib.request.build_opener(_NoRedirect)
 
 def _hub_http(method: str, url: str, token: Optional[str]) -> Tuple[int, List[Any], bytes, str]:
     """``(status, headers of each answer, body, final url)``; redirects followed (Authorization
-    dropped on another host, as a signed CDN URL needs); GpuConfigError naming the URL when
-    no HTTP answer arrives."""
+    dropped on another host, as a signed CDN URL needs), but not past the answer to a HEAD that
+    carries X-Linked-Size (the size wanted); GpuConfigError naming the URL when no HTTP answer
+    arrives."""
     headers = {"User-Agent": "gpu-config-client", "Accept-Encoding": "identity"}
     if token:
         headers["Authorization"] = "Bearer " + token
@@ -561,7 +563,7 @@ def _hub_http(method: str, url: str, token: Optional[str]) -> Tuple[int, List[An
                 status = answer.getcode()
                 chain.append(answer.headers)
                 location = answer.headers.get("Location")
-                if status in _REDIRECTS and location:
+                if status in _REDIRECTS and location and not (method == "HEAD" and answer.headers.get("X-Linked-Size")):
                     target = urllib.parse.urljoin(url, location)
                     if urllib.parse.urlsplit(target).netloc != urllib.parse.urlsplit(url).netloc:
                         headers.pop("Authorization", None)
