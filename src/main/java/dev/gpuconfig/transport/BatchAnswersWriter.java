@@ -3,7 +3,7 @@ package dev.gpuconfig.transport;
 import dev.gpuconfig.api.Problem;
 import dev.gpuconfig.batch.BatchAnswers;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,8 +21,8 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 
 /**
- * Writes a batch's answers straight into pooled memory of the I/O layer, given back when the
- * write has completed. A byte[] answer would be assembled on the heap first and then copied there
+ * Writes a batch's answers straight into pooled memory of the I/O layer, in parts, given back
+ * when the write has completed. A byte[] answer would be assembled on the heap first and then copied there
  * by the server anyway (BatchAnswers says what the heap copy cost).
  */
 @Provider
@@ -44,15 +44,63 @@ public class BatchAnswersWriter implements ServerMessageBodyWriter<BatchAnswers>
         HttpServerResponse response = ((ServerHttpRequest) context.serverResponse())
                 .unwrap(HttpServerResponse.class);
         byte[][] items = answers.items(BatchAnswersWriter::problem);
-        ByteBuf bytes = PooledByteBufAllocator.DEFAULT.directBuffer(BatchAnswers.length(items));
+        CompositeByteBuf bytes = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(Integer.MAX_VALUE);
+        Parts parts = new Parts(bytes);
         try {
-            BatchAnswers.writeTo(items, new ByteBufOutputStream(bytes));
+            BatchAnswers.writeTo(items, parts);
+            parts.close();
             // Vert.x does not release a buffer it was handed: this one goes back to the pool once
             // the write completed or failed
             response.end(Buffer.buffer(bytes)).onComplete(written -> bytes.release());
         } catch (IOException | RuntimeException | Error e) { // a closed response refuses the end
+            parts.close(); // the part being filled belongs to the whole, which gives it back
             bytes.release();
             throw e;
+        }
+    }
+
+    /**
+     * Writes into pooled parts of {@link #PART} bytes added to {@code whole}: an answer larger than
+     * the allocator's chunk (a 1,000-item batch is about 5.5 MB) would otherwise be allocated
+     * outside the pool at each batch, and those allocations raised resident memory.
+     */
+    private static final class Parts extends OutputStream {
+        static final int PART = 256 * 1024;
+        private final CompositeByteBuf whole;
+        private ByteBuf part;
+
+        Parts(CompositeByteBuf whole) {
+            this.whole = whole;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (part == null) {
+                    part = PooledByteBufAllocator.DEFAULT.directBuffer(PART, PART);
+                }
+                int n = Math.min(len, part.writableBytes());
+                part.writeBytes(b, off, n);
+                off += n;
+                len -= n;
+                if (!part.isWritable()) {
+                    close();
+                }
+            }
+        }
+
+        /** Hands the part being filled to the whole (a part joins it only once written). */
+        @Override
+        public void close() {
+            if (part != null) {
+                whole.addComponent(true, part);
+                part = null;
+            }
         }
     }
 
