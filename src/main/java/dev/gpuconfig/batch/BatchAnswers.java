@@ -23,8 +23,7 @@ public final class BatchAnswers implements AutoCloseable {
     }
 
     /**
-     * The array as bytes, each refusal written by {@code problem} (the API layer's problem object),
-     * so its length is known before it is written.
+     * The array's items as bytes, each refusal written by {@code problem} (the API layer's problem object).
      */
     public byte[][] items(Function<DecideException, byte[]> problem) {
         byte[][] items = new byte[answers.length][];
@@ -32,15 +31,6 @@ public final class BatchAnswers implements AutoCloseable {
             items[i] = answers[i] instanceof byte[] json ? json : problem.apply((DecideException) answers[i]);
         }
         return items;
-    }
-
-    /** The length of the array of {@code items} in bytes. */
-    public static int length(byte[][] items) {
-        int size = 2 + Math.max(0, items.length - 1);
-        for (byte[] a : items) {
-            size += a.length;
-        }
-        return size;
     }
 
     /** Writes the array of {@code items}. */

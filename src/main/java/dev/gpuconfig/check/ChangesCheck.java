@@ -3,7 +3,6 @@ package dev.gpuconfig.check;
 import dev.gpuconfig.changes.Change;
 import dev.gpuconfig.changes.ChangeReport;
 import dev.gpuconfig.changes.Comparison;
-import dev.gpuconfig.decide.PolicyTestRunner;
 import dev.gpuconfig.engine.RuleFolder;
 import dev.gpuconfig.engine.RuleSetBuilder;
 
@@ -21,12 +20,12 @@ final class ChangesCheck {
     }
 
     static int run(String newDir, String oldDir, PrintStream out) {
-        int valid = PolicyCheck.run(newDir, out);
-        if (valid != 0) {
-            return valid;
+        PolicyCheck.Checked checked = PolicyCheck.check(newDir, out);
+        if (checked.exit() != 0) {
+            return checked.exit();
         }
-        RuleFolder fresh = RuleFolder.read(Path.of(newDir).toAbsolutePath().normalize());
-        RuleSetBuilder.Result after = new RuleSetBuilder(1, new PolicyTestRunner()).build(fresh);
+        RuleFolder fresh = checked.snapshot();
+        RuleSetBuilder.Result after = checked.built();
         RuleSetBuilder.Result before;
         try {
             before = new RuleSetBuilder(1).build(RuleFolder.read(Path.of(oldDir).toAbsolutePath().normalize()));

@@ -29,13 +29,26 @@ public final class PolicyCheck {
     }
 
     public static int run(String dir, PrintStream out) {
+        Checked c = check(dir, out);
+        if (c.built() != null) {
+            c.built().discard();
+        }
+        return c.exit();
+    }
+
+    /** The outcome of checking a folder: the exit code, and when it is valid its snapshot and built rule set. */
+    record Checked(int exit, RuleFolder snapshot, RuleSetBuilder.Result built) {
+    }
+
+    /** Checks {@code dir} as {@link #run} does, keeping the rule set of a valid folder for the caller to discard. */
+    static Checked check(String dir, PrintStream out) {
         Path folder = Path.of(dir).toAbsolutePath().normalize();
         RuleFolder snapshot;
         try {
             snapshot = RuleFolder.read(folder);
         } catch (RuntimeException e) {
             out.println(folder + ": " + e.getMessage());
-            return 2;
+            return new Checked(2, null, null);
         }
         RuleSetBuilder.Result r = new RuleSetBuilder(1, new PolicyTestRunner()).build(snapshot);
         if (!r.ok()) {
@@ -43,12 +56,11 @@ public final class PolicyCheck {
                 out.println(p);
             }
             out.println("FAILED " + folder + ": " + r.problems().size() + " problem(s), version " + r.version());
-            return 1;
+            return new Checked(1, snapshot, null);
         }
         out.println("OK " + folder + ": version " + r.version() + ", " + r.ruleSet().ruleCount() + " rules, "
                 + r.ruleSet().models().size() + " models, " + r.ruleSet().gpus().all().size() + " GPUs, "
                 + PolicyTests.count(snapshot) + " policy tests passed (" + r.millis() + " ms)");
-        r.ruleSet().dispose();
-        return 0;
+        return new Checked(0, snapshot, r);
     }
 }

@@ -91,10 +91,9 @@ public class DiagnosticsService {
         if (count != d.gpuCount()) {
             warnings.add(new Warning("GPU_COUNT_MISMATCH", "the decision is for " + d.gpuCount() + " GPU(s) but the container sees " + count));
         }
-        DecideResponse policy = Decider.decide(rs, d.request());
         if (device == null) {
             warnings.add(new Warning("GPU_UNKNOWN", "the catalog has no GPU type for " + dev.name()));
-            return refused(d, dev, count, policy, warnings, "the catalog does not know this GPU");
+            return refused(d, dev, count, Decider.decide(rs, d.request()), warnings, "the catalog does not know this GPU");
         }
         double totalGiB = dev.totalMiB() / MIB_PER_GIB;
         if (totalGiB < device.getMemoryGiB() * 0.97) {
@@ -104,6 +103,7 @@ public class DiagnosticsService {
         double cap = Math.floor((dev.freeMiB() / dev.totalMiB() - 0.01) * 100) / 100;
         DecideResponse here = cap <= 0 ? null : pinned(rs, d, device, count, cap);
         if (here == null) {
+            DecideResponse policy = Decider.decide(rs, d.request()); // only a refusal says where the model fits
             boolean freeIsShort = cap < rs.settings().utilizationCeiling() && pinned(rs, d, device, count, 1.0) != null;
             warnings.add(freeIsShort
                     ? new Warning("FREE_MEMORY_INSUFFICIENT", String.format(Locale.ROOT, "only %.0f of %.0f MiB free: the model does not fit;"
