@@ -18,7 +18,8 @@ public class BodyLimits {
             "/v1/gpu-config", 64 * 1024,
             "/v1/gpu-config/batch", 1024 * 1024,
             "/v1/oom", 256 * 1024,
-            "/v1/diagnostics", 64 * 1024);
+            "/v1/diagnostics", 64 * 1024,
+            "/v1/outcomes", 64 * 1024);
     /** Admin calls and anything else take no body worth reading. */
     static final int OTHER = 1024;
 

@@ -3,6 +3,7 @@ package dev.gpuconfig.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.RequestJson;
+import dev.gpuconfig.store.StoreException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -18,6 +19,14 @@ public class ProblemMappers {
         Response r = problem(Problem.of(e));
         // a 503 passes (no rule set active yet, a full queue): say when to come back
         return r.getStatus() == 503 ? Response.fromResponse(r).header("Retry-After", "1").build() : r;
+    }
+
+    // the store cannot be reached: nothing was stored, the client retries the report
+    @ServerExceptionMapper
+    public Response store(StoreException e) {
+        LOG.warn(e.getMessage());
+        return Response.fromResponse(problem(Problem.of(503, "Outcome store unavailable", e.getMessage())))
+                .header("Retry-After", "1").build();
     }
 
     @ServerExceptionMapper

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 public record PolicySettings(int contextTargetDefault, int contextUnknownModel,
                              double utilizationCeiling, double overheadBaseGiB, double overheadPerBillionGiB,
                              long kvEstimateBytesAt8B, double embeddingShare, double embeddingMaxBillions,
-                             Double defaultParamsBillions, int blockSize) {
+                             Double defaultParamsBillions, int blockSize, int historyFailuresToAvoid,
+                             int historyWindowDays) {
 
     public static final String FILE = "settings.properties";
     private static final Map<String, String> KEYS = Map.ofEntries(
@@ -29,7 +30,9 @@ public record PolicySettings(int contextTargetDefault, int contextUnknownModel,
             Map.entry("weights.embedding.share", "share of parameters in embeddings that quantized formats keep at 16 bits"),
             Map.entry("weights.embedding.max.billions", "most embedding parameters assumed"),
             Map.entry("size.default.billions", "size assumed when neither name, catalog nor request gives one, or 'refuse'"),
-            Map.entry("block.size", "vLLM KV cache block size; max_model_len is rounded down to it"));
+            Map.entry("block.size", "vLLM KV cache block size; max_model_len is rounded down to it"),
+            Map.entry("history.failures.to.avoid", "failures of a configuration within the window after which the policy avoids it"),
+            Map.entry("history.window.days", "how many days of reported outcomes the rules see"));
 
     public static PolicySettings parse(String text) {
         Properties p = new Properties();
@@ -55,7 +58,9 @@ public record PolicySettings(int contextTargetDefault, int contextUnknownModel,
                 num(p, text, "weights.embedding.max.billions", 0, 100),
                 "refuse".equals(p.getProperty("size.default.billions", "").trim()) ? null
                         : num(p, text, "size.default.billions", 0.01, 10_000),
-                (int) num(p, text, "block.size", 1, 1024));
+                (int) num(p, text, "block.size", 1, 1024),
+                (int) num(p, text, "history.failures.to.avoid", 1, 1000),
+                (int) num(p, text, "history.window.days", 1, 3650));
         return s;
     }
 

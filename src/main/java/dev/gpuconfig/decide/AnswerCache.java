@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The answers one rule set gave, as the JSON sent. A decision is a pure function of the request
- * and the rules, so an answer stays true for as long as its rule set is the one in force; a new
- * activation gets a new cache, and no answer outlives the rules that gave it.
+ * The answers one rule set gave in one generation of the outcome history, as the JSON sent. A
+ * decision is a pure function of the request, the rules and the history, so an answer stays true
+ * while its rule set is the one in force and the history has not changed; a new activation or a
+ * new generation gets a new cache, and no answer outlives what it was computed from.
  * <p>
  * An answer is kept from the second time its request is asked: requests that never repeat (each
  * with its own context length, say) would otherwise fill the cache with answers nobody reads
@@ -28,6 +29,7 @@ final class AnswerCache {
     }
 
     private final RuleSet rules;
+    private final long generation;
     private final ConcurrentHashMap<DecideRequest, Answer> answers = new ConcurrentHashMap<>();
     /** Hashes of requests asked once, by slot: see {@link #askedBefore}. */
     private final int[] asked = new int[2 * LIMIT];
@@ -37,8 +39,9 @@ final class AnswerCache {
      * after an edit of the rules each is kept from its first asking; only the requests are carried,
      * never an answer.
      */
-    AnswerCache(RuleSet rules, AnswerCache previous) {
+    AnswerCache(RuleSet rules, long generation, AnswerCache previous) {
         this.rules = rules;
+        this.generation = generation;
         if (previous != null) {
             previous.answers.keySet().forEach(this::askedBefore);
         }
@@ -46,6 +49,11 @@ final class AnswerCache {
 
     RuleSet rules() {
         return rules;
+    }
+
+    /** The generation of the outcome history the answers were computed in. */
+    long generation() {
+        return generation;
     }
 
     /** The answer kept for {@code request}, or null. */

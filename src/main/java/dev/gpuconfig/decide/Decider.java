@@ -6,10 +6,13 @@ import dev.gpuconfig.engine.RuleLoopException;
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.engine.RuleSetRetiredException;
 import dev.gpuconfig.policy.Adjustments;
+import dev.gpuconfig.policy.ConfigurationHistory;
 import dev.gpuconfig.policy.Decision;
 import dev.gpuconfig.policy.RequestFacts;
 import dev.gpuconfig.profile.ModelProfile;
 import org.kie.api.runtime.rule.ConsequenceException;
+
+import java.util.List;
 
 import static dev.gpuconfig.profile.MemoryMath.round;
 
@@ -22,12 +25,17 @@ public final class Decider {
     private Decider() {
     }
 
+    /** The policy's answer without any remembered outcome: policy tests and comparisons of rule sets. */
     public static DecideResponse decide(RuleSet rs, DecideRequest req) {
-        return decide(rs, req, null);
+        return decide(rs, req, null, List.of());
     }
 
-    /** A decision changed by a recovery step (POST /v1/oom); {@code adjustments} may be null. */
-    public static DecideResponse decide(RuleSet rs, DecideRequest req, Adjustments adjustments) {
+    /**
+     * A decision that sees what the outcome store remembers of the model ({@code history}, one
+     * fact per configuration; null when the store cannot be read) and may be changed by a recovery step (POST /v1/oom;
+     * {@code adjustments} may be null).
+     */
+    public static DecideResponse decide(RuleSet rs, DecideRequest req, Adjustments adjustments, List<ConfigurationHistory> history) {
         String pinned = null;
         if (req.gpu() != null) {
             pinned = rs.gpus().find(req.gpu()).map(GpuSpec::getName).orElseThrow(() -> DecideException.invalid(
@@ -40,7 +48,8 @@ public final class Decider {
         }
         Decision d;
         try {
-            d = DecisionEngine.decide(rs, profile, new RequestFacts(req.contextLength(), pinned), adjustments);
+            d = DecisionEngine.decide(rs, profile, new RequestFacts(req.contextLength(), pinned), adjustments,
+                    history == null ? List.of() : history);
         } catch (ConsequenceException e) {
             String rule = e.getMatch() == null ? "?" : e.getMatch().getRule().getName();
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -57,6 +66,9 @@ public final class Decider {
                     + (d.getExcluded().isEmpty() ? "" : "; excluded: " + d.getExcluded()));
         }
         profile.getNotes().forEach(n -> d.warn(n.code(), n.message()));
+        if (history == null) {
+            d.warn("HISTORY_UNAVAILABLE", "the outcome store cannot be read now: reported failures of this model are not taken into account");
+        }
         return DecideResponse.of(rs.version(), req, profile, d);
     }
 }

@@ -2,6 +2,7 @@ package dev.gpuconfig.decide;
 
 import dev.gpuconfig.engine.RuleSet;
 import dev.gpuconfig.reload.RulesManager;
+import dev.gpuconfig.store.HistoryCache;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.CompletableFuture;
@@ -10,8 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The decide flow: take the active rule set once, answer from its cache when the request was
- * answered before, and otherwise evaluate it ({@link Decider}) on a decision thread. Everything
- * that chooses is in the rules.
+ * answered before under the same rules and outcome history, and otherwise evaluate it
+ * ({@link Decider}, with the model's history) on a decision thread. Everything that chooses is in
+ * the rules.
  */
 @ApplicationScoped
 public class DecisionService {
@@ -19,11 +21,14 @@ public class DecisionService {
     private final DecisionMetrics metrics;
     private final DecisionWorkers workers;
     private final RequestReader requests;
-    /** The answers of the rule set in force; replaced by the first request after an activation. */
+    private final HistoryCache history;
+    /** The answers of the rule set in force; replaced by the first request after an activation or a change of the history. */
     private final AtomicReference<AnswerCache> cache = new AtomicReference<>();
 
-    public DecisionService(RulesManager rules, DecisionMetrics metrics, DecisionWorkers workers, RequestReader requests) {
+    public DecisionService(RulesManager rules, DecisionMetrics metrics, DecisionWorkers workers, RequestReader requests,
+                           HistoryCache history) {
         this.rules = rules;
+        this.history = history;
         this.metrics = metrics;
         this.workers = workers;
         this.requests = requests;
@@ -82,10 +87,10 @@ public class DecisionService {
     private AnswerCache.Answer evaluate(RuleSet rs, AnswerCache answers, DecideRequest req, long start) {
         try {
             boolean[] evaluated = {false}; // another thread may have kept this answer meanwhile
-            AnswerCache.Answer a = answers == null ? AnswerCache.Answer.of(Decider.decide(rs, req))
+            AnswerCache.Answer a = answers == null ? AnswerCache.Answer.of(decide(rs, req, null))
                     : answers.answer(req, r -> {
                         evaluated[0] = true;
-                        return AnswerCache.Answer.of(Decider.decide(rs, r));
+                        return AnswerCache.Answer.of(decide(rs, r, null));
                     });
             metrics.decided(a.modalGpu(), a.firedRules(), System.nanoTime() - start, answers == null || evaluated[0]);
             return a;
@@ -96,19 +101,30 @@ public class DecisionService {
     }
 
     /**
-     * The cache of {@code rs} when it is the rule set in force; null for a replaced one that a
-     * request took just before the swap (its answers are given, not kept).
+     * A decision by {@code rs} that sees what the outcome store remembers of the model: every
+     * decision of the service goes through here (decide, batch, recovery, diagnostics).
+     */
+    public DecideResponse decide(RuleSet rs, DecideRequest req, dev.gpuconfig.policy.Adjustments adjustments) {
+        return Decider.decide(rs, req, adjustments, history.forModel(req.model(), rs.settings().historyWindowDays()));
+    }
+
+    /**
+     * The cache of {@code rs} when it is the rule set in force, for the current generation of the
+     * history; null for a replaced rule set that a request took just before the swap (its answers
+     * are given, not kept). The generation is read before the history is, so an answer computed
+     * from an older history is only ever kept in an older cache, which nobody reads.
      */
     private AnswerCache cacheFor(RuleSet rs) {
+        long generation = history.generation();
         while (true) {
             AnswerCache current = cache.get();
-            if (current != null && current.rules() == rs) {
+            if (current != null && current.rules() == rs && current.generation() == generation) {
                 return current;
             }
             if (rules.active().orElse(null) != rs) {
                 return null;
             }
-            AnswerCache fresh = new AnswerCache(rs, current);
+            AnswerCache fresh = new AnswerCache(rs, generation, current);
             if (cache.compareAndSet(current, fresh)) {
                 return fresh;
             }

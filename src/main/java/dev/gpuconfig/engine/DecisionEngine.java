@@ -1,6 +1,7 @@
 package dev.gpuconfig.engine;
 
 import dev.gpuconfig.policy.Adjustments;
+import dev.gpuconfig.policy.ConfigurationHistory;
 import dev.gpuconfig.policy.Decision;
 import dev.gpuconfig.policy.Incident;
 import dev.gpuconfig.policy.RecoveryPlan;
@@ -23,9 +24,14 @@ public final class DecisionEngine {
     private DecisionEngine() {
     }
 
-    public static Decision decide(RuleSet rs, ModelProfile profile, RequestFacts request, Adjustments adjustments) {
+    /**
+     * {@code history} is what the outcome store remembers of the model, one fact per configuration
+     * (empty for a decision that must not depend on it: policy tests, comparisons).
+     */
+    public static Decision decide(RuleSet rs, ModelProfile profile, RequestFacts request, Adjustments adjustments,
+                                  List<ConfigurationHistory> history) {
         Decision d = new Decision();
-        List<Object> facts = new ArrayList<>(rs.gpus().all().size() + 4);
+        List<Object> facts = new ArrayList<>(rs.gpus().all().size() + history.size() + 4);
         facts.add(profile);
         facts.add(request);
         facts.add(d);
@@ -35,6 +41,7 @@ public final class DecisionEngine {
         for (GpuSpec g : rs.gpus().all()) {
             facts.add(g);
         }
+        facts.addAll(history);
         run(rs, facts, d);
         return d;
     }

@@ -51,7 +51,7 @@ public final class Fitter {
         double mem = c.gpu().getMemoryGiB();
         int n = c.count();
         double weights = weightsGiB(p, d, s) / n;
-        double overhead = s.overheadBaseGiB() + s.overheadPerBillionGiB() * p.getTotalParamsB() / n + d.getOverheadExtraGiB();
+        double overhead = overheadGiB(p, d, s, n);
         boolean kvFp8 = c.gpu().getComputeCapability() >= d.getKvFp8MinComputeCapability();
         double kvPerToken = kvBytesPerTokenPerGpu(p, n, kvFp8);
         double needGiB = weights + overhead + d.getContextTarget() * kvPerToken / MemoryMath.GIB;
@@ -67,6 +67,11 @@ public final class Fitter {
         double kv = budget - weights - overhead;
         long tokens = (long) Math.floor(kv * MemoryMath.GIB / kvPerToken);
         return new Fit(c, util, mem, budget, weights, overhead, kv, tokens, kvFp8, kvPerToken);
+    }
+
+    /** Per-GPU memory besides weights and KV cache, with {@code n} GPUs. */
+    static double overheadGiB(ModelProfile p, Decision d, PolicySettings s, int n) {
+        return s.overheadBaseGiB() + s.overheadPerBillionGiB() * p.getTotalParamsB() / n + d.getOverheadExtraGiB();
     }
 
     public static double weightsGiB(ModelProfile p, Decision d, PolicySettings s) {

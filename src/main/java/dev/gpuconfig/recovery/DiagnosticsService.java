@@ -4,7 +4,6 @@ import dev.gpuconfig.catalog.Candidate;
 import dev.gpuconfig.catalog.GpuSpec;
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.DecideResponse;
-import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.DecisionWorkers;
 import dev.gpuconfig.decide.PolicyException;
@@ -93,7 +92,7 @@ public class DiagnosticsService {
         }
         if (device == null) {
             warnings.add(new Warning("GPU_UNKNOWN", "the catalog has no GPU type for " + dev.name()));
-            return refused(d, dev, count, Decider.decide(rs, d.request()), warnings, "the catalog does not know this GPU");
+            return refused(d, dev, count, decisions.decide(rs, d.request(), null), warnings, "the catalog does not know this GPU");
         }
         double totalGiB = dev.totalMiB() / MIB_PER_GIB;
         if (totalGiB < device.getMemoryGiB() * 0.97) {
@@ -103,7 +102,7 @@ public class DiagnosticsService {
         double cap = Math.floor((dev.freeMiB() / dev.totalMiB() - 0.01) * 100) / 100;
         DecideResponse here = cap <= 0 ? null : pinned(rs, d, device, count, cap);
         if (here == null) {
-            DecideResponse policy = Decider.decide(rs, d.request()); // only a refusal says where the model fits
+            DecideResponse policy = decisions.decide(rs, d.request(), null); // only a refusal says where the model fits
             boolean freeIsShort = cap < rs.settings().utilizationCeiling() && pinned(rs, d, device, count, 1.0) != null;
             warnings.add(freeIsShort
                     ? new Warning("FREE_MEMORY_INSUFFICIENT", String.format(Locale.ROOT, "only %.0f of %.0f MiB free: the model does not fit;"
@@ -126,12 +125,12 @@ public class DiagnosticsService {
     }
 
     /** The request decided on exactly {@code count} x {@code gpu}, at a utilization no higher than {@code cap}; null when it does not fit. */
-    private static DecideResponse pinned(RuleSet rs, SentDecision d, GpuSpec gpu, int count, double cap) {
+    private DecideResponse pinned(RuleSet rs, SentDecision d, GpuSpec gpu, int count, double cap) {
         Adjustments adj = new Adjustments();
         adj.setCandidates(List.of(new Candidate(gpu, count)));
         adj.setUtilizationCap(Math.min(cap, rs.settings().utilizationCeiling()));
         try {
-            DecideResponse r = Decider.decide(rs, d.request(), adj);
+            DecideResponse r = decisions.decide(rs, d.request(), adj);
             return r.gpu().equals(gpu.getName()) && r.gpuCount() == count ? r : null;
         } catch (PolicyException e) {
             throw e;

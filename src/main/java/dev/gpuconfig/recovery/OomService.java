@@ -3,7 +3,6 @@ package dev.gpuconfig.recovery;
 import dev.gpuconfig.decide.DecideException;
 import dev.gpuconfig.decide.DecideRequest;
 import dev.gpuconfig.decide.DecideResponse;
-import dev.gpuconfig.decide.Decider;
 import dev.gpuconfig.decide.DecisionService;
 import dev.gpuconfig.decide.DecisionWorkers;
 import dev.gpuconfig.decide.PolicyException;
@@ -26,18 +25,22 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
- * POST /v1/oom: the recovery rules choose the step, this service turns it into the next full
- * decision and checks that it fits and differs from what failed. Stateless: everything comes in
- * the request, so any replica can answer the next attempt.
+ * POST /v1/oom: the recovery rules classify the failure and choose the step; the failure is stored
+ * ({@link OutcomeService}) before anything is answered, and this service turns the step into the
+ * next full decision, which sees the stored history like any other, and checks that it fits and
+ * differs from what failed. Everything else comes in the request, so any replica can answer the
+ * next attempt.
  */
 @ApplicationScoped
 public class OomService {
     private final DecisionService decisions;
     private final DecisionWorkers workers;
     private final RequestReader requests;
+    private final OutcomeService outcomes;
 
-    public OomService(DecisionService decisions, DecisionWorkers workers, RequestReader requests) {
+    public OomService(DecisionService decisions, DecisionWorkers workers, RequestReader requests, OutcomeService outcomes) {
         this.decisions = decisions;
+        this.outcomes = outcomes;
         this.workers = workers;
         this.requests = requests;
     }
@@ -60,13 +63,11 @@ public class OomService {
     private OomResponse recover(RuleSet rs, OomRequest body) {
         FailedDeployment failed = FailedDeployment.read(body, rs);
         Incident incident = failed.incident();
+        RecoveryPlan first = plan(rs, incident); // classifies the error
+        outcomes.failed(rs, body.decision(), failed.gpu(), failed.count(), failed.utilization(), failed.maxModelLen(),
+                incident.getErrorClass(), incident.getReportedKvTokens(), body.error());
         for (int round = 0; round < 3; round++) {
-            RecoveryPlan plan;
-            try {
-                plan = DecisionEngine.recover(rs, incident);
-            } catch (RuleLoopException e) {
-                throw new PolicyException(e.rule(), e.getMessage());
-            }
+            RecoveryPlan plan = round == 0 ? first : plan(rs, incident);
             if (plan.getAction() == null) {
                 throw new PolicyException("oom.drl", "the recovery rules chose no action for " + incident.getErrorClass());
             }
@@ -94,6 +95,14 @@ public class OomService {
             }
         }
         return answer(up("no step of the ladder gave a new configuration"), incident, null, List.of());
+    }
+
+    private static RecoveryPlan plan(RuleSet rs, Incident incident) {
+        try {
+            return DecisionEngine.recover(rs, incident);
+        } catch (RuleLoopException e) {
+            throw new PolicyException(e.rule(), e.getMessage());
+        }
     }
 
     private OomResponse alternatives(RuleSet rs, FailedDeployment failed, Incident incident, RecoveryPlan plan) {
@@ -127,9 +136,9 @@ public class OomService {
         return new OomResponse(plan.getAction(), next, alts, plan.getReason(), incident.getErrorClass(), plan.getFiredRules());
     }
 
-    private static DecideResponse tryDecide(RuleSet rs, Attempt a) {
+    private DecideResponse tryDecide(RuleSet rs, Attempt a) {
         try {
-            DecideResponse r = Decider.decide(rs, a.request(), a.adjustments());
+            DecideResponse r = decisions.decide(rs, a.request(), a.adjustments());
             return Boolean.FALSE.equals(r.pinnedGpuFits()) ? null : r;
         } catch (DecideException e) {
             if (e instanceof PolicyException) {

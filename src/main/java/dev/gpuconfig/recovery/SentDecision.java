@@ -47,7 +47,15 @@ public record SentDecision(
     public record EngineArgs(
             @NotNull(message = "is required") @Min(1) @Max(DecideRequest.MAX_CONTEXT) Integer max_model_len,
             @Min(1) @Max(65536) Integer max_num_seqs,
-            Boolean enforce_eager) {
+            Boolean enforce_eager,
+            @jakarta.validation.constraints.Pattern(regexp = "auto|fp8|fp8_e4m3|fp8_e5m2|bfloat16|float16",
+                    message = "must be a kv_cache_dtype vLLM takes: auto, fp8, fp8_e4m3, fp8_e5m2, bfloat16, float16")
+            String kv_cache_dtype) {
+
+        /** Whether the KV cache was FP8; null when the decision did not say. */
+        public Boolean kvFp8() {
+            return kv_cache_dtype == null ? null : kv_cache_dtype.startsWith("fp8");
+        }
     }
 
     /** What the service believed about the model: the request's own overrides are read back from it. */

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * a cache after an edit keeps the requests its predecessor kept from their first asking.
  */
 class AnswerCacheTest {
-    private final AnswerCache cache = new AnswerCache(null, null);
+    private final AnswerCache cache = new AnswerCache(null, 0, null);
     private final AtomicInteger computed = new AtomicInteger();
     private final Function<DecideRequest, AnswerCache.Answer> evaluate =
             r -> new AnswerCache.Answer("L4", List.of(), ("answer " + computed.incrementAndGet()).getBytes());
@@ -58,7 +58,7 @@ class AnswerCacheTest {
         DecideRequest often = ask("a/asked-often", 8192);
         cache.answer(often, evaluate);
         cache.answer(often, evaluate);
-        AnswerCache next = new AnswerCache(null, cache);
+        AnswerCache next = new AnswerCache(null, 0, cache);
         assertNull(next.get(often), "no answer is carried over");
         next.answer(often, evaluate);
         assertNotNull(next.get(often), "kept from its first asking under the new rules");

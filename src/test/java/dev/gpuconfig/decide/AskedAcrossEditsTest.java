@@ -55,7 +55,8 @@ class AskedAcrossEditsTest {
     void aRememberedRequestIsKeptFromItsFirstAskingAfterAnEditWithTheNewRulesAnswer() throws Exception {
         rules = new RulesManager(TestRules.config(dir, 300), new PolicyTestRunner(), new RulesMetrics(registry), null);
         assertTrue(rules.reload("test").ok(), rules.lastAttempt().errors().toString());
-        service = new DecisionService(rules, new DecisionMetrics(registry), workers, TestRequests.reader());
+        service = new DecisionService(rules, new DecisionMetrics(registry), workers, TestRequests.reader(),
+                dev.gpuconfig.store.TestStores.embedded(dir.resolveSibling(dir.getFileName() + "-store")));
         for (int i = 0; i < 2; i++) { // an answer is remembered from its second asking
             ASKED.forEach(this::ask);
         }

@@ -39,7 +39,7 @@ class FallbacksStartAsTheyAreTest {
                 GpuSpec gpu = rs.gpus().find(fb.gpu()).orElseThrow();
                 Adjustments only = new Adjustments();
                 only.setCandidates(List.of(new Candidate(gpu, fb.gpuCount())));
-                DecideResponse alone = Decider.decide(rs, DecideRequest.of(id), only);
+                DecideResponse alone = Decider.decide(rs, DecideRequest.of(id), only, java.util.List.of());
                 String what = id + " fallback " + fb.gpuCount() + " x " + fb.gpu();
                 assertEquals(fb.gpu(), alone.gpu(), what);
                 assertEquals(fb.gpuCount(), alone.gpuCount(), what);

@@ -55,7 +55,7 @@ class FiresOnceTest {
             DecideResponse r;
             FIRINGS.clear();
             try {
-                r = Decider.decide(rules, req, null);
+                r = Decider.decide(rules, req, null, java.util.List.of());
             } catch (DecideException e) {
                 continue; // refused requests (a context above the native one) have no answer to check
             }

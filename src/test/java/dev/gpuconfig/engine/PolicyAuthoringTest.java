@@ -98,9 +98,9 @@ class PolicyAuthoringTest {
         for (int round = 0; round < 4; round++) {
             // the three-argument decide evaluates every time: no answer comes from the memo
             PolicyException e = assertThrows(PolicyException.class,
-                    () -> Decider.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2"), null), "round " + round);
+                    () -> Decider.decide(r.ruleSet(), DecideRequest.of("microsoft/phi-2"), null, java.util.List.of()), "round " + round);
             assertEquals("loop: bump the context", e.rule());
-            DecideResponse ok = Decider.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct"), null);
+            DecideResponse ok = Decider.decide(r.ruleSet(), DecideRequest.of("Qwen/Qwen2.5-0.5B-Instruct"), null, java.util.List.of());
             assertEquals("T4", ok.gpu(), "round " + round);
             assertTrue(ok.firedRules().contains("engine: core arguments"), ok.firedRules().toString());
         }

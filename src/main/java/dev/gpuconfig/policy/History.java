@@ -1,0 +1,112 @@
+package dev.gpuconfig.policy;
+
+import dev.gpuconfig.catalog.Candidate;
+import dev.gpuconfig.catalog.GpuCatalog;
+import dev.gpuconfig.catalog.GpuSpec;
+import dev.gpuconfig.catalog.PolicySettings;
+import dev.gpuconfig.profile.MemoryMath;
+import dev.gpuconfig.profile.ModelProfile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What history.drl does with the outcomes of a model: the arithmetic and the wording, so the rules
+ * say only when. Nothing here decides on its own: a rule calls it with the facts it matched.
+ */
+public final class History {
+    /** How far below the lowest utilization that failed the fit stays, when no other configuration is left. */
+    public static final double UTILIZATION_STEP = 0.05;
+    /** Reported KV caches this close to the estimate are the estimate's own rounding, not a correction. */
+    private static final double NOISE_GIB = 0.05;
+
+    private History() {
+    }
+
+    /**
+     * The candidates without those that failed repeatedly ({@code failed}), with a warning naming
+     * each failure. When that would leave none, every candidate stays and the fit keeps
+     * gpu_memory_utilization {@link #UTILIZATION_STEP} below the lowest that failed.
+     */
+    public static List<Candidate> avoid(CandidateList list, List<ConfigurationHistory> failed, Decision d, int windowDays) {
+        List<Candidate> keep = new ArrayList<>();
+        List<ConfigurationHistory> avoided = new ArrayList<>();
+        for (Candidate c : list.getCandidates()) {
+            ConfigurationHistory h = of(c, failed);
+            if (h == null) {
+                keep.add(c);
+            } else {
+                avoided.add(h);
+            }
+        }
+        if (avoided.isEmpty()) {
+            return list.getCandidates();
+        }
+        if (!keep.isEmpty()) {
+            for (ConfigurationHistory h : avoided) {
+                d.warn("AVOIDED_AFTER_FAILURES", h.label() + " failed " + times(h) + " in the last " + windowDays
+                        + " days (" + String.join(", ", h.getErrorClasses()) + "); the next configuration of the policy is used");
+            }
+            return keep;
+        }
+        double lowest = failed.stream().filter(h -> h.getKvUtilization() != null)
+                .mapToDouble(ConfigurationHistory::getKvUtilization).min().orElse(Double.NaN);
+        if (!Double.isNaN(lowest)) {
+            double cap = MemoryMath.round(lowest - UTILIZATION_STEP, 2);
+            d.setUtilizationCap(d.getUtilizationCap() == null ? cap : Math.min(d.getUtilizationCap(), cap));
+        }
+        d.warn("REPEATED_FAILURES", "every configuration left failed repeatedly in the last " + windowDays + " days: "
+                + avoided.stream().map(h -> h.label() + " " + times(h) + " (" + String.join(", ", h.getErrorClasses()) + ")").toList()
+                + (Double.isNaN(lowest) ? "" : "; gpu_memory_utilization is kept at most " + d.getUtilizationCap()));
+        return list.getCandidates();
+    }
+
+    /**
+     * Raises the model's per-GPU overhead by the largest gap between the KV cache the estimate
+     * gives a configuration and the smaller one vLLM reported on it: the estimate left out memory
+     * this model uses, and every configuration of it needs that memory too. A report at or above
+     * the estimate changes nothing (the estimate stays on the safe side).
+     */
+    public static void correctKvEstimate(ModelProfile p, Decision d, List<ConfigurationHistory> reports, GpuCatalog gpus,
+                                         PolicySettings s) {
+        double worst = 0;
+        String said = null;
+        for (ConfigurationHistory h : reports) {
+            GpuSpec gpu = gpus.find(h.getGpu()).orElse(null);
+            if (gpu == null || h.getSmallestKvTokens() == null || h.getKvUtilization() == null) {
+                continue;
+            }
+            int n = h.getGpuCount();
+            boolean fp8 = h.getKvFp8() != null ? h.getKvFp8() : gpu.getComputeCapability() >= d.getKvFp8MinComputeCapability();
+            double perToken = Fitter.kvBytesPerTokenPerGpu(p, n, fp8);
+            double kvGiB = gpu.getMemoryGiB() * h.getKvUtilization() - Fitter.weightsGiB(p, d, s) / n
+                    - Fitter.overheadGiB(p, d, s, n);
+            double gap = kvGiB - h.getSmallestKvTokens() * perToken / MemoryMath.GIB;
+            if (gap > Math.max(worst, NOISE_GIB)) {
+                worst = gap;
+                said = String.format(Locale.ROOT, "vLLM reported %,d tokens of KV cache on %s at gpu_memory_utilization %s where"
+                                + " the estimate was %,d", h.getSmallestKvTokens(), h.label(), h.getKvUtilization(),
+                        (long) (kvGiB * MemoryMath.GIB / perToken));
+            }
+        }
+        if (said != null) {
+            double extra = MemoryMath.round(worst, 2);
+            d.setOverheadExtraGiB(d.getOverheadExtraGiB() + extra);
+            d.warn("KV_CACHE_REPORTED", said + "; " + extra + " GiB more per GPU is assumed for this model");
+        }
+    }
+
+    private static ConfigurationHistory of(Candidate c, List<ConfigurationHistory> histories) {
+        for (ConfigurationHistory h : histories) {
+            if (h.getGpuCount() == c.count() && h.getGpu().equalsIgnoreCase(c.gpu().getName())) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static String times(ConfigurationHistory h) {
+        return h.getFailures() == 1 ? "once" : h.getFailures() + " times";
+    }
+}

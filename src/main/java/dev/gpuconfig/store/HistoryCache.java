@@ -1,0 +1,182 @@
+package dev.gpuconfig.store;
+
+import dev.gpuconfig.policy.ConfigurationHistory;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The history the rules see, per model, read from the store once and kept until it changes.
+ * <p>
+ * Invariant: nothing read before a change is used after it. Every change (a write here, a write
+ * on another replica seen in the history version, an outcome leaving the window) raises the
+ * {@link #generation()}; an entry is used only in the generation it was read in, and the answers
+ * computed from it are kept by generation too ({@code decide/DecisionService}). Another replica's
+ * write is seen at the next look, every {@code gpu.store.poll-ms}.
+ */
+@ApplicationScoped
+public class HistoryCache {
+    private static final Logger LOG = Logger.getLogger(HistoryCache.class);
+    /** Models whose history is kept; past it the cache starts over (a hostile stream of names cannot grow it). */
+    static final int MODELS = 4096;
+    /** The newest outcomes per model the rules see: enough to count any realistic failure streak. */
+    static final int ROWS_PER_MODEL = 1000;
+
+    private final OutcomeStore store;
+    private final StoreConfig config;
+    private final StoreMetrics metrics;
+    private final AtomicLong generation = new AtomicLong();
+    private final ConcurrentHashMap<String, Entry> models = new ConcurrentHashMap<>();
+    /** When the oldest outcome counted by a kept entry leaves its window (epoch ms). */
+    private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
+    private volatile long seenVersion = Long.MIN_VALUE;
+    private volatile Thread thread;
+
+    private record Entry(long generation, int windowDays, List<ConfigurationHistory> facts) {
+    }
+
+    public HistoryCache(OutcomeStore store, StoreConfig config, StoreMetrics metrics) {
+        this.store = store;
+        this.config = config;
+        this.metrics = metrics;
+        metrics.available(() -> store.isOpen() ? 1 : 0);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        look();
+        Thread t = new Thread(this::loop, "outcome-store-watch");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Thread t = thread;
+        thread = null;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Raised by every change of the history; answers and entries of an older generation are not used. */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** Called after this replica wrote: the next decision reads the store again. */
+    public void changed() {
+        models.clear();
+        nextExpiry.set(Long.MAX_VALUE);
+        generation.incrementAndGet();
+    }
+
+    /**
+     * The history of {@code model} within the last {@code windowDays}, one fact per configuration
+     * with any outcome; null when the store cannot be read now (the decision then says so).
+     */
+    public List<ConfigurationHistory> forModel(String model, int windowDays) {
+        String key = Outcome.key(model);
+        long gen = generation.get();
+        Entry e = models.get(key);
+        if (e != null && e.generation() == gen && e.windowDays() == windowDays) {
+            return e.facts();
+        }
+        if (!store.isOpen()) {
+            return null;
+        }
+        List<Outcome> rows;
+        try {
+            rows = store.ofModel(model, Instant.now().minus(Duration.ofDays(windowDays)), ROWS_PER_MODEL);
+        } catch (StoreException ex) {
+            metrics.error();
+            LOG.warnf("outcome store: %s", ex.getMessage());
+            return null;
+        }
+        List<ConfigurationHistory> facts = facts(rows);
+        if (!rows.isEmpty()) {
+            long leaves = rows.get(rows.size() - 1).reportedAt().plus(Duration.ofDays(windowDays)).toEpochMilli();
+            nextExpiry.accumulateAndGet(leaves, Math::min);
+        }
+        if (models.size() >= MODELS) {
+            models.clear();
+        }
+        models.put(key, new Entry(gen, windowDays, facts));
+        return facts;
+    }
+
+    /** Outcomes, newest first, summed per configuration. */
+    static List<ConfigurationHistory> facts(List<Outcome> rows) {
+        Map<String, List<Outcome>> byConfig = new LinkedHashMap<>();
+        for (Outcome o : rows) {
+            byConfig.computeIfAbsent(o.gpu() + ":" + o.gpuCount(), k -> new ArrayList<>()).add(o);
+        }
+        List<ConfigurationHistory> facts = new ArrayList<>(byConfig.size());
+        for (List<Outcome> list : byConfig.values()) {
+            int failures = 0;
+            LinkedHashSet<String> classes = new LinkedHashSet<>();
+            Outcome smallest = null;
+            for (Outcome o : list) {
+                if (Outcome.FAILURE.equals(o.kind())) {
+                    failures++;
+                    classes.add(o.errorClass() == null ? "UNKNOWN" : o.errorClass());
+                }
+                if (o.kvCacheTokens() != null && (smallest == null || o.kvCacheTokens() < smallest.kvCacheTokens())) {
+                    smallest = o;
+                }
+            }
+            Outcome first = list.get(0);
+            facts.add(new ConfigurationHistory(first.gpu(), first.gpuCount(), failures, list.size() - failures,
+                    new ArrayList<>(classes), smallest == null ? null : smallest.kvCacheTokens(),
+                    smallest == null ? null : smallest.utilization(), smallest == null ? null : smallest.kvFp8()));
+        }
+        return List.copyOf(facts);
+    }
+
+    private void loop() {
+        while (thread == Thread.currentThread()) {
+            try {
+                Thread.sleep(config.pollMs());
+                look();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("outcome store: watcher error, still watching", e);
+            }
+        }
+    }
+
+    /**
+     * One look: opens the store if it is not open, and raises the generation when the store's
+     * version moved (a write anywhere) or a kept outcome left its window.
+     */
+    private void look() {
+        boolean wasOpen = store.isOpen();
+        if (!wasOpen && !store.open()) {
+            return;
+        }
+        long v;
+        try {
+            v = store.version();
+        } catch (StoreException e) {
+            metrics.error();
+            LOG.warnf("outcome store: %s", e.getMessage());
+            return;
+        }
+        if (v != seenVersion || !wasOpen || System.currentTimeMillis() >= nextExpiry.get()) {
+            seenVersion = v;
+            changed();
+        }
+    }
+}

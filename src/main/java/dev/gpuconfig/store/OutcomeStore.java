@@ -1,0 +1,226 @@
+package dev.gpuconfig.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outcomes clients report, in a database ({@link Database}): written in one transaction with
+ * the history version every replica watches, read back by model for the rules and as pages for
+ * GET /v1/failures. A write returns only once it is committed, so an answer never goes out for a
+ * report that could still be lost. When the database cannot be reached, every call throws
+ * {@link StoreException} and {@link HistoryCache} retries opening it.
+ */
+@ApplicationScoped
+public class OutcomeStore {
+    private static final Logger LOG = Logger.getLogger(OutcomeStore.class);
+    private static final String COLUMNS = "id, reported_at, model, kind, gpu, gpu_count, utilization, max_model_len, kv_fp8,"
+            + " error_class, kv_cache_tokens, gpu_blocks, rules_version, request, excerpt";
+
+    private final StoreConfig config;
+    private volatile AgroalDataSource ds;
+    private volatile String lastError;
+
+    public OutcomeStore(StoreConfig config) {
+        this.config = config;
+    }
+
+    /** Opens the database if it is not open; false (and {@link #lastError()}) when it cannot be now. */
+    public synchronized boolean open() {
+        if (ds != null) {
+            return true;
+        }
+        try {
+            ds = Database.open(config);
+            lastError = null;
+            LOG.infof("outcome store: %s", where());
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            if (lastError == null) {
+                LOG.errorf("outcome store: cannot open %s (%s); retrying", where(), e.getMessage());
+            }
+            lastError = e.getMessage();
+            return false;
+        }
+    }
+
+    public boolean isOpen() {
+        return ds != null;
+    }
+
+    /** Why the store could not be opened last, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Where the outcomes are kept, without credentials. */
+    public String where() {
+        return Database.describe(config);
+    }
+
+    synchronized void close(@Observes ShutdownEvent event) {
+        if (ds != null) {
+            ds.close();
+            ds = null;
+        }
+    }
+
+    /** Stores {@code o} and raises the history version, in one transaction; returns it with its id and time. */
+    public Outcome record(Outcome o) {
+        Instant at = Instant.now();
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("insert into outcome (reported_at, model, model_key, kind, gpu,"
+                    + " gpu_count, utilization, max_model_len, kv_fp8, error_class, kv_cache_tokens, gpu_blocks, rules_version,"
+                    + " request, excerpt) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+                 PreparedStatement bump = c.prepareStatement("update history_version set version = version + 1 where id = 1")) {
+                int i = 0;
+                insert.setObject(++i, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                insert.setString(++i, o.model());
+                insert.setString(++i, Outcome.key(o.model()));
+                insert.setString(++i, o.kind());
+                insert.setString(++i, o.gpu());
+                insert.setInt(++i, o.gpuCount());
+                insert.setDouble(++i, o.utilization());
+                setNullable(insert, ++i, o.maxModelLen(), Types.INTEGER);
+                setNullable(insert, ++i, o.kvFp8(), Types.BOOLEAN);
+                insert.setString(++i, o.errorClass());
+                setNullable(insert, ++i, o.kvCacheTokens(), Types.BIGINT);
+                setNullable(insert, ++i, o.gpuBlocks(), Types.BIGINT);
+                insert.setString(++i, o.rulesVersion());
+                insert.setString(++i, o.request());
+                insert.setString(++i, o.excerpt());
+                insert.executeUpdate();
+                long id;
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+                bump.executeUpdate();
+                c.commit();
+                return o.stored(id, at);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failed("store the outcome", e);
+        }
+    }
+
+    /** The history version: raised by every write on any replica. */
+    public long version() {
+        try (Connection c = connection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select version from history_version where id = 1")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw failed("read the history version", e);
+        }
+    }
+
+    /** The newest {@code limit} outcomes of {@code model} reported at or after {@code since}, newest first. */
+    public List<Outcome> ofModel(String model, Instant since, int limit) {
+        return query("select " + COLUMNS + " from outcome where model_key = ? and reported_at >= ? order by id desc"
+                + " fetch first ? rows only", Outcome.key(model), OffsetDateTime.ofInstant(since, ZoneOffset.UTC), limit);
+    }
+
+    /** Failures, newest first: of one model (or all when null), with an id below {@code before} (or any when null). */
+    public List<Outcome> failures(String model, Long before, int limit) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from outcome where kind = ?");
+        args.add(Outcome.FAILURE);
+        if (model != null) {
+            sql.append(" and model_key = ?");
+            args.add(Outcome.key(model));
+        }
+        if (before != null) {
+            sql.append(" and id < ?");
+            args.add(before);
+        }
+        sql.append(" order by id desc fetch first ? rows only");
+        args.add(limit);
+        return query(sql.toString(), args.toArray());
+    }
+
+    /** Forgets every outcome of {@code model} (an operator fixed the cause); returns how many. */
+    public int forget(String model) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("delete from outcome where model_key = ?");
+                 PreparedStatement bump = c.prepareStatement("update history_version set version = version + 1 where id = 1")) {
+                del.setString(1, Outcome.key(model));
+                int n = del.executeUpdate();
+                bump.executeUpdate();
+                c.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failed("forget the outcomes", e);
+        }
+    }
+
+    private List<Outcome> query(String sql, Object... args) {
+        try (Connection c = connection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            List<Outcome> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the outcomes", e);
+        }
+    }
+
+    private static Outcome read(ResultSet rs) throws SQLException {
+        return new Outcome(rs.getLong("id"), rs.getObject("reported_at", OffsetDateTime.class).toInstant(),
+                rs.getString("model"), rs.getString("kind"), rs.getString("gpu"), rs.getInt("gpu_count"),
+                rs.getDouble("utilization"), rs.getObject("max_model_len", Integer.class),
+                rs.getObject("kv_fp8", Boolean.class), rs.getString("error_class"),
+                rs.getObject("kv_cache_tokens", Long.class), rs.getObject("gpu_blocks", Long.class),
+                rs.getString("rules_version"), rs.getString("request"), rs.getString("excerpt"));
+    }
+
+    private static void setNullable(PreparedStatement s, int i, Object v, int type) throws SQLException {
+        if (v == null) {
+            s.setNull(i, type);
+        } else {
+            s.setObject(i, v);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        AgroalDataSource d = ds;
+        if (d == null) {
+            throw new SQLException("the store is not open" + (lastError == null ? "" : ": " + lastError));
+        }
+        return d.getConnection();
+    }
+
+    private StoreException failed(String what, SQLException e) {
+        return new StoreException("cannot " + what + " in " + where() + ": " + e.getMessage(), e);
+    }
+}
