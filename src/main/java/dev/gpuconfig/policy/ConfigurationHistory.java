@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * What the outcome store remembers of one configuration (GPU type and count) for the model being
  * decided, within the policy's window ({@code history.window.days}): how often it failed and
- * started, the error classes of the failures, and the smallest KV cache vLLM reported on it, with
- * the utilization and KV dtype it was reported at. One fact per configuration with any outcome;
+ * started, the error classes of the failures and the lowest utilization among them, and the
+ * smallest KV cache vLLM reported on it, with the utilization and KV dtype it was reported at. One fact per configuration with any outcome;
  * the service inserts them, the rules in history.drl read them.
  */
 public class ConfigurationHistory {
@@ -18,9 +18,10 @@ public class ConfigurationHistory {
     private final Long smallestKvTokens;
     private final Double kvUtilization;
     private final Boolean kvFp8;
+    private final Double lowestFailedUtilization;
 
     public ConfigurationHistory(String gpu, int gpuCount, int failures, int successes, List<String> errorClasses,
-                                Long smallestKvTokens, Double kvUtilization, Boolean kvFp8) {
+                                Long smallestKvTokens, Double kvUtilization, Boolean kvFp8, Double lowestFailedUtilization) {
         this.gpu = gpu;
         this.gpuCount = gpuCount;
         this.failures = failures;
@@ -29,6 +30,7 @@ public class ConfigurationHistory {
         this.smallestKvTokens = smallestKvTokens;
         this.kvUtilization = kvUtilization;
         this.kvFp8 = kvFp8;
+        this.lowestFailedUtilization = lowestFailedUtilization;
     }
 
     public String getGpu() { return gpu; }
@@ -43,6 +45,8 @@ public class ConfigurationHistory {
     public Double getKvUtilization() { return kvUtilization; }
     /** Whether that KV cache was FP8; null when the report did not say. */
     public Boolean getKvFp8() { return kvFp8; }
+    /** The lowest gpu_memory_utilization this configuration failed at; null when it never failed. */
+    public Double getLowestFailedUtilization() { return lowestFailedUtilization; }
 
     /** "A10G:2", as the tables write a configuration. */
     public String label() {

@@ -27,9 +27,13 @@ public final class History {
     /**
      * The candidates without those that failed repeatedly ({@code failed}), with a warning naming
      * each failure. When that would leave none, every candidate stays and the fit keeps
-     * gpu_memory_utilization {@link #UTILIZATION_STEP} below the lowest that failed.
+     * gpu_memory_utilization {@link #UTILIZATION_STEP} below the lowest that failed, as long as one
+     * of them still holds the context target that way; otherwise the answer is what it would have
+     * been, and says so.
      */
-    public static List<Candidate> avoid(CandidateList list, List<ConfigurationHistory> failed, Decision d, int windowDays) {
+    public static List<Candidate> avoid(ModelProfile p, CandidateList list, List<ConfigurationHistory> failed, Decision d,
+                                        PolicySettings s) {
+        int windowDays = s.historyWindowDays();
         List<Candidate> keep = new ArrayList<>();
         List<ConfigurationHistory> avoided = new ArrayList<>();
         for (Candidate c : list.getCandidates()) {
@@ -50,15 +54,24 @@ public final class History {
             }
             return keep;
         }
-        double lowest = failed.stream().filter(h -> h.getKvUtilization() != null)
-                .mapToDouble(ConfigurationHistory::getKvUtilization).min().orElse(Double.NaN);
+        double lowest = avoided.stream().filter(h -> h.getLowestFailedUtilization() != null)
+                .mapToDouble(ConfigurationHistory::getLowestFailedUtilization).min().orElse(Double.NaN);
+        String what = "every configuration failed repeatedly in the last " + windowDays + " days: "
+                + avoided.stream().map(h -> h.label() + " " + times(h) + " (" + String.join(", ", h.getErrorClasses()) + ")").toList();
+        Double before = d.getUtilizationCap();
         if (!Double.isNaN(lowest)) {
             double cap = MemoryMath.round(lowest - UTILIZATION_STEP, 2);
-            d.setUtilizationCap(d.getUtilizationCap() == null ? cap : Math.min(d.getUtilizationCap(), cap));
+            d.setUtilizationCap(before == null ? cap : Math.min(before, cap));
+            for (Candidate c : list.getCandidates()) {
+                if (Fitter.fit(p, d, s, c, d.getUtilizationCap()) != null) {
+                    d.warn("REPEATED_FAILURES", what + "; gpu_memory_utilization is kept at most " + d.getUtilizationCap());
+                    return list.getCandidates();
+                }
+            }
+            d.setUtilizationCap(before);
         }
-        d.warn("REPEATED_FAILURES", "every configuration left failed repeatedly in the last " + windowDays + " days: "
-                + avoided.stream().map(h -> h.label() + " " + times(h) + " (" + String.join(", ", h.getErrorClasses()) + ")").toList()
-                + (Double.isNaN(lowest) ? "" : "; gpu_memory_utilization is kept at most " + d.getUtilizationCap()));
+        d.warn("REPEATED_FAILURES", what + "; no lower gpu_memory_utilization holds the context target, so the answer is"
+                + " the policy's own: report the next failure to POST /v1/oom for a recovery step");
         return list.getCandidates();
     }
 
@@ -91,9 +104,9 @@ public final class History {
             }
         }
         if (said != null) {
-            double extra = MemoryMath.round(worst, 2);
-            d.setOverheadExtraGiB(d.getOverheadExtraGiB() + extra);
-            d.warn("KV_CACHE_REPORTED", said + "; " + extra + " GiB more per GPU is assumed for this model");
+            // the gap itself, not rounded: the corrected estimate then gives what vLLM reported
+            d.setOverheadExtraGiB(d.getOverheadExtraGiB() + worst);
+            d.warn("KV_CACHE_REPORTED", said + "; " + MemoryMath.round(worst, 2) + " GiB more per GPU is assumed for this model");
         }
     }
 

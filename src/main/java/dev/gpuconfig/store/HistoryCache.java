@@ -127,9 +127,11 @@ public class HistoryCache {
             int failures = 0;
             LinkedHashSet<String> classes = new LinkedHashSet<>();
             Outcome smallest = null;
+            Double lowest = null;
             for (Outcome o : list) {
                 if (Outcome.FAILURE.equals(o.kind())) {
                     failures++;
+                    lowest = lowest == null ? o.utilization() : Math.min(lowest, o.utilization());
                     classes.add(o.errorClass() == null ? "UNKNOWN" : o.errorClass());
                 }
                 if (o.kvCacheTokens() != null && (smallest == null || o.kvCacheTokens() < smallest.kvCacheTokens())) {
@@ -139,7 +141,7 @@ public class HistoryCache {
             Outcome first = list.get(0);
             facts.add(new ConfigurationHistory(first.gpu(), first.gpuCount(), failures, list.size() - failures,
                     new ArrayList<>(classes), smallest == null ? null : smallest.kvCacheTokens(),
-                    smallest == null ? null : smallest.utilization(), smallest == null ? null : smallest.kvFp8()));
+                    smallest == null ? null : smallest.utilization(), smallest == null ? null : smallest.kvFp8(), lowest));
         }
         return List.copyOf(facts);
     }

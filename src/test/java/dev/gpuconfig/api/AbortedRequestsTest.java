@@ -19,6 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 class AbortedRequestsTest {
+    /** Reports stored here must not steer the decisions of later tests. */
+    @org.junit.jupiter.api.AfterEach
+    void forgetReportedFailures() {
+        dev.gpuconfig.store.Forget.everything();
+    }
+
     @TestHTTPResource("/")
     URL server;
 

@@ -28,6 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class FuzzTest {
+    /** Reports stored here must not steer the decisions of later tests. */
+    @org.junit.jupiter.api.AfterEach
+    void forgetReportedFailures() {
+        dev.gpuconfig.store.Forget.everything();
+    }
+
     static final long SEED = 20261203L;
     static final int REQUESTS = 10_000;
     static final String[] PATHS = {"/v1/gpu-config", "/v1/gpu-config", "/v1/gpu-config/batch", "/v1/oom", "/v1/diagnostics",

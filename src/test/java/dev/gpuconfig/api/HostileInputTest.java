@@ -28,6 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class HostileInputTest {
+    /** Reports stored here must not steer the decisions of later tests. */
+    @org.junit.jupiter.api.AfterEach
+    void forgetReportedFailures() {
+        dev.gpuconfig.store.Forget.everything();
+    }
+
     /** Inside the accepted 200,000 characters; the backtracking patterns took 27-30 s on it. */
     static final String PATHOLOGICAL = "max seq len ".repeat(16_600);
 

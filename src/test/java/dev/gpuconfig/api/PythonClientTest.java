@@ -16,6 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Runs the Python client's check scripts (src/test/python) with python3 against this running test server. */
 @QuarkusTest
 class PythonClientTest {
+    /** Reports stored here must not steer the decisions of later tests. */
+    @org.junit.jupiter.api.AfterEach
+    void forgetReportedFailures() {
+        dev.gpuconfig.store.Forget.everything();
+    }
+
 
     @TestHTTPResource("/")
     URL base;

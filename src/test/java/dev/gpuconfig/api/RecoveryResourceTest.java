@@ -28,6 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The recovery ladder and the start-up check over HTTP, through the real rules. */
 @QuarkusTest
 class RecoveryResourceTest {
+    /** Reports stored here must not steer the decisions of later tests. */
+    @org.junit.jupiter.api.AfterEach
+    void forgetReportedFailures() {
+        dev.gpuconfig.store.Forget.everything();
+    }
+
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     static final Set<String> ACTIONS = Set.of("REDUCE_MEMORY", "FALLBACK_GPU", "ALTERNATIVE_MODEL", "GIVE_UP");
 
