@@ -318,6 +318,28 @@ class GpuConfigClient:
                 raise GpuConfigError("no device: nvidia-smi failed; pass device=...")
         return self._request("POST", "/v1/diagnostics", {"decision": decision, "device": device})
 
+    def report_started(self, decision: Dict[str, Any], kv_cache_tokens: Optional[int] = None,
+                       gpu_blocks: Optional[int] = None) -> Dict[str, Any]:
+        """POST /v1/outcomes once vLLM started: the decision that started and the KV cache it reported.
+
+        The service remembers it: a KV cache smaller than its estimate corrects the estimate for
+        the model's next decisions, on every replica. ``kv_cache_tokens_from_log`` reads both
+        figures from vLLM's start-up log.
+        """
+        body: Dict[str, Any] = {"decision": decision}
+        if kv_cache_tokens is not None:
+            body["kvCacheTokens"] = int(kv_cache_tokens)
+        if gpu_blocks is not None:
+            body["gpuBlocks"] = int(gpu_blocks)
+        return self._request("POST", "/v1/outcomes", body)
+
+    def failures(self, model: Optional[str] = None, limit: int = 50) -> Dict[str, Any]:
+        """GET /v1/failures: the failures the service remembers, newest first (one page)."""
+        query = {"limit": str(limit)}
+        if model is not None:
+            query["model"] = model
+        return self._request("GET", "/v1/failures?" + urllib.parse.urlencode(query))
+
     def gpus(self) -> List[Dict[str, Any]]:
         """GET /v1/gpus: the GPU catalog in force."""
         return self._request("GET", "/v1/gpus")
@@ -804,6 +826,45 @@ def diagnose(decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None) 
     return default_client().diagnose(decision, device)
 
 
+_KV_TOKENS = re.compile(r"GPU KV cache size:\s*([\d,]+)\s*tokens")
+_GPU_BLOCKS = re.compile(r"# GPU blocks:\s*(\d+)")
+
+
+def kv_cache_from_log(text: str) -> Tuple[Optional[int], Optional[int]]:
+    """``(kv_cache_tokens, gpu_blocks)`` from vLLM's start-up log; ``None`` for what it did not print.
+
+    vLLM prints ``GPU KV cache size: 123,456 tokens`` (V1 engine) or ``# GPU blocks: 7716``
+    (older releases); the last figure of each counts.
+    """
+    tokens = _KV_TOKENS.findall(text or "")
+    blocks = _GPU_BLOCKS.findall(text or "")
+    return (int(tokens[-1].replace(",", "")) if tokens else None, int(blocks[-1]) if blocks else None)
+
+
+def report_started(decision: Dict[str, Any], kv_cache_tokens: Optional[int] = None,
+                   gpu_blocks: Optional[int] = None) -> Dict[str, Any]:
+    """:meth:`GpuConfigClient.report_started` on the default client."""
+    return default_client().report_started(decision, kv_cache_tokens, gpu_blocks)
+
+
+def start_decision(decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None,
+                   client: Optional[GpuConfigClient] = None) -> Dict[str, Any]:
+    """Inside the container: the decision as it starts on the GPUs this container got.
+
+    ``decision`` with ``gpu``, ``gpuCount``, ``memoryUtilization``, ``engineArgs`` and ``env``
+    from ``POST /v1/diagnostics`` (see :func:`start_args`). Report this one: to
+    :func:`report_started` once vLLM is up, to :func:`recover` when it fails.
+    """
+    answer = (client or default_client()).diagnose(decision, device)
+    if not answer.get("ok"):
+        raise GpuConfigError("the model does not run on this container's GPUs: %s" % answer.get("summary"), problem=answer)
+    started = dict(decision)
+    for field in ("gpu", "gpuCount", "memoryUtilization", "engineArgs", "env"):
+        if answer.get(field) is not None:
+            started[field] = answer[field]
+    return started
+
+
 def start_args(decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None,
                client: Optional[GpuConfigClient] = None) -> Tuple[Dict[str, Any], Dict[str, str]]:
     """Inside the container: ``(engine_args, env)`` to start vLLM with on the GPUs it got.
@@ -813,7 +874,5 @@ def start_args(decision: Dict[str, Any], device: Optional[Dict[str, Any]] = None
     arguments for exactly those. Raises GpuConfigError with the service's summary when the
     model does not run there (the answer's ``smallestFit`` says where it does).
     """
-    answer = (client or default_client()).diagnose(decision, device)
-    if not answer.get("ok"):
-        raise GpuConfigError("the model does not run on this container's GPUs: %s" % answer.get("summary"), problem=answer)
-    return dict(answer["engineArgs"]), dict(answer.get("env") or {})
+    started = start_decision(decision, device, client)
+    return dict(started["engineArgs"]), dict(started.get("env") or {})

@@ -2,7 +2,7 @@
 
 Usage: python3 src/test/python/check_client.py http://localhost:PORT
 Prints one line per check and a final "N passed, M failed"; exits 0 only when all pass.
-The /v1/oom and /v1/diagnostics checks run only when CHECK_OOM=1.
+The /v1/oom, /v1/diagnostics and /v1/outcomes checks run only when CHECK_OOM=1 (they store reports).
 """
 
 import os
@@ -154,6 +154,35 @@ if os.environ.get("CHECK_OOM") == "1":
         answer = needs_answer()
         result = client.diagnose(answer, {"name": "NVIDIA L4", "totalMiB": 23034, "freeMiB": 22500})
         expect(isinstance(result, dict) and isinstance(result.get("ok"), bool), "answer: %r" % (result,))
+
+
+@check("kv_cache_from_log reads both of vLLM's figures")
+def _():
+    log = ("INFO 12-03 kv_cache_utils.py:716] GPU KV cache size: 41,232 tokens\n"
+           "INFO 12-03 executor_base.py:111] # GPU blocks: 2577, # CPU blocks: 2048\n")
+    expect(gcc.kv_cache_from_log(log) == (41232, 2577), "%r" % (gcc.kv_cache_from_log(log),))
+    expect(gcc.kv_cache_from_log("nothing here") == (None, None), "no figures")
+
+
+if os.environ.get("CHECK_OOM") == "1":
+
+    @check("report_started stores the start and a failure is listed by failures()")
+    def _():
+        answer = needs_answer()
+        stored = gcc.report_started(answer, kv_cache_tokens=30000)
+        expect(stored.get("id") and stored.get("kvCacheTokens") == 30000, "stored: %r" % (stored,))
+        client.recover(answer, "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", 1)
+        page = client.failures(answer["model"])
+        expect(page["failures"] and page["failures"][0]["model"] == answer["model"], "page: %r" % (page,))
+        configs = page.get("configurations") or []
+        expect(any(c["started"] == 1 and c["smallestKvCacheTokens"] == 30000 for c in configs), "configurations: %r" % (configs,))
+
+    @check("start_decision takes the device's configuration")
+    def _():
+        answer = needs_answer()
+        started = gcc.start_decision(answer, {"name": "NVIDIA L40S", "totalMiB": 46068, "freeMiB": 45000})
+        expect(started["gpu"] == "L40S" and started["model"] == answer["model"], "started: %r" % (started,))
+        expect(started["engineArgs"].get("gpu_memory_utilization") == started["memoryUtilization"], "%r" % (started,))
 
 
 passed = sum(1 for _, ok, _ in results if ok)

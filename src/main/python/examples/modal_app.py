@@ -6,8 +6,10 @@ Documentation only (never run by the tests). Run from the project root with:
 
 Flow: decide locally -> run one Modal class on the decision's GPUs (``gpu="H100:2"`` for two),
 with the fallbacks as Modal's list of acceptable GPUs -> in the container, ask the service for the
-arguments for the GPUs it really got (``start_args``) and start vLLM with them -> on a vLLM/CUDA
-failure ask the service (``recover``) what to try next, at most 4 attempts.
+decision for the GPUs it really got (``start_decision``) and start vLLM with it -> once vLLM is up,
+report the start and the KV cache it allocated (``report_started``); on a vLLM/CUDA failure ask
+the service (``recover``) what to try next, at most 4 attempts. The service remembers both, so the
+next deployment of the model avoids a configuration that keeps failing, on every replica.
 """
 
 import os
@@ -15,7 +17,7 @@ import traceback
 
 import modal
 
-from gpu_config_client import GpuConfigError, decide, modal_gpu, recover, start_args
+from gpu_config_client import GpuConfigError, decide, modal_gpu, recover, report_started, start_decision
 
 MAX_ATTEMPTS = 4
 
@@ -31,34 +33,51 @@ service = modal.Secret.from_dict({"GPU_CONFIG_URL": os.environ.get("GPU_CONFIG_U
 common = dict(secrets=[service], timeout=3600)
 
 
+def _kv_cache_tokens(llm) -> "int | None":
+    """The KV cache vLLM allocated, in tokens (blocks x block size), or None when this release hides it."""
+    try:
+        cache = llm.llm_engine.vllm_config.cache_config
+        return cache.num_gpu_blocks * cache.block_size
+    except Exception:
+        return None
+
+
 def _serve(decision: dict, prompts: list) -> dict:
-    """In the container: the arguments for the GPUs it got, then vLLM. Returns {"ok", "texts"} or {"ok", "error"}."""
-    engine_args, env = dict(decision["engineArgs"]), dict(decision.get("env") or {})
+    """In the container: the decision for the GPUs it got, then vLLM.
+
+    Returns {"ok", "texts", "started"} or {"ok", "error", "started"}: "started" is the decision as
+    this container ran it, the one to report.
+    """
+    started = decision
     try:
         # Modal may have started this container on any GPU of the list, and with gpuCount GPUs:
         # the service decides again for exactly what nvidia-smi sees (type, count, free memory).
-        engine_args, env = start_args(decision)
+        started = start_decision(decision)
     except GpuConfigError as e:
         if e.problem and e.problem.get("ok") is False:  # the model does not run here: say where it does
-            return {"ok": False, "error": "diagnostics: %s" % e.problem.get("summary")}
+            return {"ok": False, "error": "diagnostics: %s" % e.problem.get("summary"), "started": decision}
         print("diagnostics unavailable, keeping the decided arguments:", e)
 
     # Environment first: vLLM and PyTorch read it when they are imported.
-    os.environ.update({k: str(v) for k, v in env.items()})
+    os.environ.update({k: str(v) for k, v in (started.get("env") or {}).items()})
     try:
         from vllm import LLM, SamplingParams
 
-        llm = LLM(model=decision["model"], **engine_args)
-        outputs = llm.generate(prompts, SamplingParams(max_tokens=256))
-        return {"ok": True, "texts": [o.outputs[0].text for o in outputs]}
+        llm = LLM(model=started["model"], **started["engineArgs"])
     except Exception:  # OOM, unsupported dtype, bad checkpoint, ...: let the service judge
-        return {"ok": False, "error": traceback.format_exc()[-4000:]}
+        return {"ok": False, "error": traceback.format_exc()[-4000:], "started": started}
+    try:
+        report_started(started, kv_cache_tokens=_kv_cache_tokens(llm))
+    except GpuConfigError as e:  # the service remembers less; serving goes on
+        print("could not report the start:", e)
+    outputs = llm.generate(prompts, SamplingParams(max_tokens=256))
+    return {"ok": True, "texts": [o.outputs[0].text for o in outputs], "started": started}
 
 
 # One class serves every decision: its GPU is chosen per call with with_options, so a decision
 # for two GPUs runs on "H100:2", and the list of the decision and its fallbacks lets Modal start
 # the container on whichever is available (each fallback is a whole configuration, and
-# start_args gives the arguments for the one that was started).
+# start_decision gives the decision for the one that was started).
 @app.cls(**common)
 class Chat:
     @modal.method()
@@ -83,7 +102,8 @@ def main(model: str = "Qwen/Qwen3-30B-A3B-FP8", prompt: str = "Hello!", context_
             print(result["texts"][0])
             return
         # Failed: the service reads the error and says what to do next.
-        answer = recover(decision, result["error"], attempt)
+        # The decision as the container ran it: its GPU may be a fallback of the list.
+        answer = recover(result.get("started") or decision, result["error"], attempt)
         print(f"{answer['action']}: {answer.get('reason')}")
         if answer["action"] == "GIVE_UP" or not answer.get("next"):
             for alt in answer.get("alternatives") or []:

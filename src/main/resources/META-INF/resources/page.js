@@ -47,6 +47,30 @@ async function showTests() {
       esc(t.pinGpu ?? ''), t.problem ? `<span class="bad">${esc(t.problem)}</span>` : side(t.answer)]));
 }
 
+async function showFailures() {
+  const {status, body} = await json('/v1/failures?limit=50');
+  if (status !== 200) {
+    $('failureList').innerHTML = `<p class="bad">${esc(body && body.detail)}</p>`;
+    return;
+  }
+  $('failureList').innerHTML = !body.failures.length ? '<p class="muted">No failure has been reported.</p>'
+    : `<p class="muted">The latest ${body.failures.length}, newest first. A configuration that failed ${esc(body.failuresToAvoid)} times
+      within ${esc(body.windowDays)} days is avoided for that model.</p>`
+      + table(['reported', 'model', 'configuration', 'error class', 'utilization', 'max_model_len', 'KV tokens', 'rules'],
+        body.failures.map(f => [esc(f.reportedAt), `<a href="/?model=${encodeURIComponent(f.model)}">${esc(f.model)}</a>`,
+          esc(f.gpuCount === 1 ? f.gpu : f.gpu + ':' + f.gpuCount), `<code>${esc(f.errorClass)}</code>`, esc(f.memoryUtilization),
+          esc(f.maxModelLen), esc(f.kvCacheTokens ?? ''), `<code>${esc(String(f.rulesVersion).slice(0, 19))}</code>`]));
+}
+
+/** The outcomes the service remembers for one model, per configuration, as the rules see them. */
+async function modelHistory(model) {
+  const {status, body} = await json('/v1/failures?limit=1&model=' + encodeURIComponent(model));
+  if (status !== 200 || !body.configurations || !body.configurations.length) return '<p class="muted">none reported</p>';
+  return table(['configuration', 'failed', 'started', 'error classes', 'smallest KV tokens', 'avoided'],
+    body.configurations.map(c => [esc(c.gpuCount === 1 ? c.gpu : c.gpu + ':' + c.gpuCount), esc(c.failures), esc(c.started),
+      esc(c.errorClasses.join(', ')), esc(c.smallestKvCacheTokens ?? ''), c.avoided ? '<strong class="bad">yes</strong>' : 'no']));
+}
+
 async function decide(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
@@ -74,7 +98,8 @@ async function decide(params) {
     <h3>Fallbacks, in the order to try them</h3>
     ${d.fallbacks.length ? table(['GPU', 'count', 'utilization', 'max_model_len', 'tokens in KV cache'], d.fallbacks.map(f =>
       [esc(f.gpu), esc(f.gpuCount), esc(f.memoryUtilization), esc(f.engineArgs.max_model_len), esc(f.maxTokensInKvCache)])) : '<p class="muted">none</p>'}
-    <h3>Engine arguments</h3><pre>${esc(JSON.stringify(d.engineArgs, null, 2))}</pre>`;
+    <h3>Engine arguments</h3><pre>${esc(JSON.stringify(d.engineArgs, null, 2))}</pre>
+    <h3>Remembered outcomes of this model</h3><div id="modelHistory">${await modelHistory(d.model)}</div>`;
 }
 
 async function start() {
@@ -89,6 +114,6 @@ async function start() {
     decide({model: $('model').value.trim(), contextLength: $('contextLength').value, gpu: $('gpu').value});
   });
   if (q.get('model')) decide({model: q.get('model'), contextLength: q.get('contextLength'), gpu: q.get('gpu')});
-  await Promise.all([showStatus(), showChanges(), showTests()]);
+  await Promise.all([showStatus(), showChanges(), showFailures(), showTests()]);
 }
 start();

@@ -130,4 +130,30 @@ class PolicyPageTest {
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("target", "policy-page.png"), StandardCopyOption.REPLACE_EXISTING);
     }
+
+    @Test
+    void reportedFailuresAreListedAndAModelShowsWhatItsRulesRemember() throws Exception {
+        String model = "microsoft/phi-2";
+        String answer = given().queryParam("model", model).when().get("/v1/gpu-config").then().statusCode(200).extract().asString();
+        for (int i = 0; i < 2; i++) {
+            given().contentType("application/json").body("{\"decision\": " + answer + ", \"error\": \"torch.OutOfMemoryError: CUDA out of memory\"}")
+                    .when().post("/v1/oom").then().statusCode(200);
+        }
+        try {
+            String failedGpu = JsonPath.from(answer).getString("gpu");
+            browser.get(base.toString());
+            waitFor(b -> b.findElement(By.id("failureList")).getText().contains(model));
+            String list = text("failureList");
+            assertTrue(list.contains("CUDA_OOM") && list.contains(failedGpu), list);
+
+            browser.findElement(By.linkText(model)).click();
+            waitFor(b -> !b.findElements(By.id("modelHistory")).isEmpty());
+            String remembered = text("modelHistory");
+            assertTrue(remembered.contains(failedGpu) && remembered.contains("yes"), "the configuration is avoided: " + remembered);
+            assertTrue(!text("choice").startsWith(failedGpu + " "), "the decision moved off " + failedGpu + ": " + text("choice"));
+            assertTrue(browser.getPageSource().contains("AVOIDED_AFTER_FAILURES"));
+        } finally {
+            dev.gpuconfig.store.Forget.everything();
+        }
+    }
 }
