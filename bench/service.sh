@@ -2,7 +2,7 @@
 # production JVM flags (docker/jvm-flags.sh; docker/Dockerfile sets the same) and the
 # class-data-sharing archive bin/train-cds writes beside the jar; BENCH_JAVA_OPTS replaces both.
 # start_service starts it on a copy of rules/ on $port, with the extra environment given as
-# arguments, and sets rules (the copy), log, pid and start (ns); the EXIT trap stops it and
+# arguments, and sets rules (the copy), store (an empty outcome store), log, pid and start (ns); the EXIT trap stops it and
 # deletes the copy. wait_ready waits for readiness.
 jar=target/gpu-config-service-runner.jar
 [ -f $jar ] || ./mvnw -q -B package -DskipTests
@@ -20,11 +20,12 @@ start_service() {
   fi
   rules=$(mktemp -d)
   cp -r rules/. "$rules"
+  store=$(mktemp -d) # an empty embedded outcome store, thrown away after
   log=$(mktemp)
   start=$(date +%s%N)
-  env GPU_RULES_DIR="$rules" QUARKUS_HTTP_PORT="$port" "$@" java $opts -jar $jar >"$log" 2>&1 &
+  env GPU_RULES_DIR="$rules" GPU_STORE_DIR="$store" GPU_STORE_URL= QUARKUS_HTTP_PORT="$port" "$@" java $opts -jar $jar >"$log" 2>&1 &
   pid=$!
-  trap 'kill $pid 2>/dev/null || true; rm -rf "$rules"' EXIT
+  trap 'kill $pid 2>/dev/null || true; rm -rf "$rules" "$store"' EXIT
 }
 
 wait_ready() {
