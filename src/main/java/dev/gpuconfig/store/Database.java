@@ -22,7 +22,7 @@ final class Database {
      * survives the process being killed; the service closes the database itself on shutdown, after
      * the last request, rather than H2's own shutdown hook; a small page cache keeps it light.
      */
-    private static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=2048";
+    private static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024";
 
     private Database() {
     }

@@ -3,8 +3,10 @@ package dev.gpuconfig.store;
 import dev.gpuconfig.policy.ConfigurationHistory;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -43,6 +45,7 @@ public class HistoryCache {
     private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
     private volatile long seenVersion = Long.MIN_VALUE;
     private volatile Thread thread;
+    private final java.util.concurrent.CountDownLatch firstLook = new java.util.concurrent.CountDownLatch(1);
 
     private record Entry(long generation, int windowDays, List<ConfigurationHistory> facts) {
     }
@@ -54,12 +57,20 @@ public class HistoryCache {
         metrics.available(() -> store.isOpen() ? 1 : 0);
     }
 
-    void onStart(@Observes StartupEvent event) {
-        look();
+    /**
+     * Opens the store beside the first build of the rules (both take a core for a few hundred
+     * milliseconds), before any other observer of the start runs.
+     */
+    void onStartEarly(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         Thread t = new Thread(this::loop, "outcome-store-watch");
         t.setDaemon(true);
         thread = t;
         t.start();
+    }
+
+    /** The start ends once the first look is done: the first decisions see the history (or say why not). */
+    void onStart(@Observes StartupEvent event) throws InterruptedException {
+        firstLook.await();
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -147,6 +158,13 @@ public class HistoryCache {
     }
 
     private void loop() {
+        try {
+            look();
+        } catch (RuntimeException e) {
+            LOG.error("outcome store: first look failed", e);
+        } finally {
+            firstLook.countDown();
+        }
         while (thread == Thread.currentThread()) {
             try {
                 Thread.sleep(config.pollMs());
@@ -161,20 +179,22 @@ public class HistoryCache {
 
     /**
      * One look: opens the store if it is not open, and raises the generation when the store's
-     * version moved (a write anywhere) or a kept outcome left its window.
+     * version moved (a write on another replica; PostgreSQL only) or a kept outcome left its window.
      */
     private void look() {
         boolean wasOpen = store.isOpen();
         if (!wasOpen && !store.open()) {
             return;
         }
-        long v;
-        try {
-            v = store.version();
-        } catch (StoreException e) {
-            metrics.error();
-            LOG.warnf("outcome store: %s", e.getMessage());
-            return;
+        long v = seenVersion;
+        if (store.shared() || !wasOpen) { // only this process writes an embedded store: it knows its changes
+            try {
+                v = store.version();
+            } catch (StoreException e) {
+                metrics.error();
+                LOG.warnf("outcome store: %s", e.getMessage());
+                return;
+            }
         }
         if (v != seenVersion || !wasOpen || System.currentTimeMillis() >= nextExpiry.get()) {
             seenVersion = v;

@@ -67,6 +67,11 @@ public class OutcomeStore {
         return lastError;
     }
 
+    /** Whether other processes may write the store too (PostgreSQL); an embedded one is this process's alone. */
+    public boolean shared() {
+        return config.url().isPresent();
+    }
+
     /** Where the outcomes are kept, without credentials. */
     public String where() {
         return Database.describe(config);
