@@ -60,7 +60,8 @@ final class Database {
                         .validateOnBorrow(true)
                         .connectionValidator(io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator.defaultValidator())
                         .connectionFactoryConfiguration(cf -> {
-                            cf.jdbcUrl(url).connectionProviderClass(driver);
+                            // a database that does not answer fails a request in seconds, not the driver's default
+                            cf.jdbcUrl(url).connectionProviderClass(driver).loginTimeout(Duration.ofSeconds(2));
                             config.user().ifPresent(u -> cf.principal(new NamePrincipal(u)));
                             config.password().ifPresent(p -> cf.credential(new SimplePassword(p)));
                             return cf;

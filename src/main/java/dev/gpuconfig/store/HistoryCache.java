@@ -44,6 +44,11 @@ public class HistoryCache {
     /** When the oldest outcome counted by a kept entry leaves its window (epoch ms). */
     private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
     private volatile long seenVersion = Long.MIN_VALUE;
+    /**
+     * False from a failed read until the next look succeeds: meanwhile decisions do not wait for a
+     * database that does not answer, they say the history is unavailable.
+     */
+    private volatile boolean reachable = true;
     private volatile Thread thread;
     private final java.util.concurrent.CountDownLatch firstLook = new java.util.concurrent.CountDownLatch(1);
 
@@ -104,13 +109,14 @@ public class HistoryCache {
         if (e != null && e.generation() == gen && e.windowDays() == windowDays) {
             return e.facts();
         }
-        if (!store.isOpen()) {
+        if (!store.isOpen() || !reachable) {
             return null;
         }
         List<Outcome> rows;
         try {
             rows = store.ofModel(model, Instant.now().minus(Duration.ofDays(windowDays)), ROWS_PER_MODEL);
         } catch (StoreException ex) {
+            reachable = false;
             metrics.error();
             LOG.warnf("outcome store: %s", ex.getMessage());
             return null;
@@ -191,10 +197,15 @@ public class HistoryCache {
             try {
                 v = store.version();
             } catch (StoreException e) {
+                reachable = false;
                 metrics.error();
                 LOG.warnf("outcome store: %s", e.getMessage());
                 return;
             }
+        }
+        if (!reachable) {
+            reachable = true;
+            changed(); // answers given while it was unreachable said so; they are not kept
         }
         if (v != seenVersion || !wasOpen || System.currentTimeMillis() >= nextExpiry.get()) {
             seenVersion = v;
