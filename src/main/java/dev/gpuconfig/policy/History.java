@@ -9,7 +9,6 @@ import dev.gpuconfig.profile.ModelProfile;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What history.drl does with the outcomes of a model: the arithmetic and the wording, so the rules
@@ -98,9 +97,9 @@ public final class History {
             double gap = kvGiB - h.getSmallestKvTokens() * perToken / MemoryMath.GIB;
             if (gap > Math.max(worst, NOISE_GIB)) {
                 worst = gap;
-                said = String.format(Locale.ROOT, "vLLM reported %,d tokens of KV cache on %s at gpu_memory_utilization %s where"
-                                + " the estimate was %,d", h.getSmallestKvTokens(), h.label(), h.getKvUtilization(),
-                        (long) (kvGiB * MemoryMath.GIB / perToken));
+                said = "vLLM reported " + h.getSmallestKvTokens() + " tokens of KV cache on " + h.label()
+                        + " at gpu_memory_utilization " + h.getKvUtilization() + " where the estimate was "
+                        + (long) (kvGiB * MemoryMath.GIB / perToken);
             }
         }
         if (said != null) {
