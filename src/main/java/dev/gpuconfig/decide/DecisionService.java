@@ -121,6 +121,9 @@ public class DecisionService {
             if (current != null && current.rules() == rs && current.generation() == generation) {
                 return current;
             }
+            if (current != null && current.rules() == rs && current.generation() > generation) {
+                return null; // the history changed since this request began: its answer is given, not kept
+            }
             if (rules.active().orElse(null) != rs) {
                 return null;
             }

@@ -75,8 +75,9 @@ public final class History {
     }
 
     /**
-     * Raises the model's per-GPU overhead by the largest gap between the KV cache the estimate
-     * gives a configuration and the smaller one vLLM reported on it: the estimate left out memory
+     * Raises the model's per-GPU overhead by the largest gap, over every report, between the KV
+     * cache the estimate gives a configuration at the reported utilization and the smaller one
+     * vLLM reported on it: the estimate left out memory
      * this model uses, and every configuration of it needs that memory too. A report at or above
      * the estimate changes nothing (the estimate stays on the safe side).
      */
@@ -86,20 +87,21 @@ public final class History {
         String said = null;
         for (ConfigurationHistory h : reports) {
             GpuSpec gpu = gpus.find(h.getGpu()).orElse(null);
-            if (gpu == null || h.getSmallestKvTokens() == null || h.getKvUtilization() == null) {
+            if (gpu == null) {
                 continue;
             }
             int n = h.getGpuCount();
-            boolean fp8 = h.getKvFp8() != null ? h.getKvFp8() : gpu.getComputeCapability() >= d.getKvFp8MinComputeCapability();
-            double perToken = Fitter.kvBytesPerTokenPerGpu(p, n, fp8);
-            double kvGiB = gpu.getMemoryGiB() * h.getKvUtilization() - Fitter.weightsGiB(p, d, s) / n
-                    - Fitter.overheadGiB(p, d, s, n);
-            double gap = kvGiB - h.getSmallestKvTokens() * perToken / MemoryMath.GIB;
-            if (gap > Math.max(worst, NOISE_GIB)) {
-                worst = gap;
-                said = "vLLM reported " + h.getSmallestKvTokens() + " tokens of KV cache on " + h.label()
-                        + " at gpu_memory_utilization " + h.getKvUtilization() + " where the estimate was "
-                        + (long) (kvGiB * MemoryMath.GIB / perToken);
+            for (ConfigurationHistory.KvReport r : h.getKvReports()) {
+                boolean fp8 = r.fp8() != null ? r.fp8() : gpu.getComputeCapability() >= d.getKvFp8MinComputeCapability();
+                double perToken = Fitter.kvBytesPerTokenPerGpu(p, n, fp8);
+                double kvGiB = gpu.getMemoryGiB() * r.utilization() - Fitter.weightsGiB(p, d, s) / n - Fitter.overheadGiB(p, d, s, n);
+                double gap = kvGiB - r.tokens() * perToken / MemoryMath.GIB;
+                if (gap > Math.max(worst, NOISE_GIB)) {
+                    worst = gap;
+                    said = "vLLM reported " + r.tokens() + " tokens of KV cache on " + h.label()
+                            + " at gpu_memory_utilization " + r.utilization() + " where the estimate was "
+                            + (long) (kvGiB * MemoryMath.GIB / perToken);
+                }
             }
         }
         if (said != null) {

@@ -74,7 +74,8 @@ public class OutcomeService {
         String excerpt = error.length() > EXCERPT_CHARS ? error.substring(error.length() - EXCERPT_CHARS) : error;
         write(new Outcome(null, null, d.model(), Outcome.FAILURE, gpu.getName(), count, utilization, maxModelLen,
                 d.engineArgs().kvFp8(), errorClass, kvTokens, null, rs.version(), requestJson(d), excerpt));
-        metrics.failed(d.model(), count == 1 ? gpu.getName() : gpu.getName() + ":" + count, errorClass);
+        metrics.failed(d.model(), count == 1 ? gpu.getName() : gpu.getName() + ":" + count,
+                errorClass == null ? "UNKNOWN" : errorClass);
     }
 
     /** GET /v1/failures: newest first, {@code limit} (1-500) a page, below the id {@code before}. */
@@ -118,6 +119,9 @@ public class OutcomeService {
     private Outcome write(Outcome o) {
         try {
             return store.record(o);
+        } catch (StoreException e) {
+            metrics.error();
+            throw e;
         } finally {
             history.changed(); // also after a failed write: whether it committed is unknown
         }

@@ -1,6 +1,7 @@
 package dev.gpuconfig.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
@@ -58,10 +59,16 @@ final class Database {
                         // a request waits this long for a connection, then gets a 503
                         .acquisitionTimeout(Duration.ofSeconds(2))
                         .validateOnBorrow(true)
-                        .connectionValidator(io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator.defaultValidator())
+                        .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(2))
                         .connectionFactoryConfiguration(cf -> {
-                            // a database that does not answer fails a request in seconds, not the driver's default
+                            // A database that does not answer fails a request in seconds, never holds a
+                            // decision thread: logins, reads and statements are bounded (the URL's own
+                            // settings win over these).
                             cf.jdbcUrl(url).connectionProviderClass(driver).loginTimeout(Duration.ofSeconds(2));
+                            if (driver == org.postgresql.Driver.class) {
+                                cf.jdbcProperty("connectTimeout", "2").jdbcProperty("socketTimeout", "5")
+                                        .jdbcProperty("options", "-c statement_timeout=4000 -c lock_timeout=2000");
+                            }
                             config.user().ifPresent(u -> cf.principal(new NamePrincipal(u)));
                             config.password().ifPresent(p -> cf.credential(new SimplePassword(p)));
                             return cf;

@@ -33,7 +33,7 @@ public class HistoryCache {
     private static final Logger LOG = Logger.getLogger(HistoryCache.class);
     /** Models whose history is kept; past it the cache starts over (a hostile stream of names cannot grow it). */
     static final int MODELS = 4096;
-    /** The newest outcomes per model the rules see: enough to count any realistic failure streak. */
+    /** The newest failures and KV reports per model the rules see: enough for any realistic failure streak. */
     static final int ROWS_PER_MODEL = 1000;
 
     private final OutcomeStore store;
@@ -75,7 +75,9 @@ public class HistoryCache {
 
     /** The start ends once the first look is done: the first decisions see the history (or say why not). */
     void onStart(@Observes StartupEvent event) throws InterruptedException {
-        firstLook.await();
+        if (!firstLook.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            LOG.warn("outcome store: not open 10 s after start; decisions say the history is unavailable until it is");
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -112,20 +114,18 @@ public class HistoryCache {
         if (!store.isOpen() || !reachable) {
             return null;
         }
-        List<Outcome> rows;
+        OutcomeStore.History read;
         try {
-            rows = store.ofModel(model, Instant.now().minus(Duration.ofDays(windowDays)), ROWS_PER_MODEL);
+            read = store.history(model, Instant.now().minus(Duration.ofDays(windowDays)), ROWS_PER_MODEL);
         } catch (StoreException ex) {
             reachable = false;
             metrics.error();
             LOG.warnf("outcome store: %s", ex.getMessage());
             return null;
         }
-        List<ConfigurationHistory> facts = facts(rows);
-        if (!rows.isEmpty()) {
-            long leaves = rows.get(rows.size() - 1).reportedAt().plus(Duration.ofDays(windowDays)).toEpochMilli();
-            nextExpiry.accumulateAndGet(leaves, Math::min);
-        }
+        List<ConfigurationHistory> facts = facts(read.rows(), read.otherStarts());
+        read.rows().stream().map(Outcome::reportedAt).min(Instant::compareTo).ifPresent(oldest ->
+                nextExpiry.accumulateAndGet(oldest.plus(Duration.ofDays(windowDays)).toEpochMilli(), Math::min));
         if (models.size() >= MODELS) {
             models.clear();
         }
@@ -133,32 +133,36 @@ public class HistoryCache {
         return facts;
     }
 
-    /** Outcomes, newest first, summed per configuration. */
-    static List<ConfigurationHistory> facts(List<Outcome> rows) {
+    /**
+     * Outcomes, newest first, summed per configuration; {@code otherStarts} are starts without a
+     * KV report, counted by "GPU:count".
+     */
+    static List<ConfigurationHistory> facts(List<Outcome> rows, Map<String, Integer> otherStarts) {
         Map<String, List<Outcome>> byConfig = new LinkedHashMap<>();
         for (Outcome o : rows) {
             byConfig.computeIfAbsent(o.gpu() + ":" + o.gpuCount(), k -> new ArrayList<>()).add(o);
         }
+        otherStarts.keySet().forEach(k -> byConfig.putIfAbsent(k, new ArrayList<>()));
         List<ConfigurationHistory> facts = new ArrayList<>(byConfig.size());
-        for (List<Outcome> list : byConfig.values()) {
+        for (Map.Entry<String, List<Outcome>> e : byConfig.entrySet()) {
             int failures = 0;
             LinkedHashSet<String> classes = new LinkedHashSet<>();
-            Outcome smallest = null;
+            List<ConfigurationHistory.KvReport> reports = new ArrayList<>();
             Double lowest = null;
-            for (Outcome o : list) {
+            for (Outcome o : e.getValue()) {
                 if (Outcome.FAILURE.equals(o.kind())) {
                     failures++;
                     lowest = lowest == null ? o.utilization() : Math.min(lowest, o.utilization());
                     classes.add(o.errorClass() == null ? "UNKNOWN" : o.errorClass());
                 }
-                if (o.kvCacheTokens() != null && (smallest == null || o.kvCacheTokens() < smallest.kvCacheTokens())) {
-                    smallest = o;
+                if (o.kvCacheTokens() != null) {
+                    reports.add(new ConfigurationHistory.KvReport(o.kvCacheTokens(), o.utilization(), o.kvFp8()));
                 }
             }
-            Outcome first = list.get(0);
-            facts.add(new ConfigurationHistory(first.gpu(), first.gpuCount(), failures, list.size() - failures,
-                    new ArrayList<>(classes), smallest == null ? null : smallest.kvCacheTokens(),
-                    smallest == null ? null : smallest.utilization(), smallest == null ? null : smallest.kvFp8(), lowest));
+            int split = e.getKey().lastIndexOf(':');
+            int started = e.getValue().size() - failures + otherStarts.getOrDefault(e.getKey(), 0);
+            facts.add(new ConfigurationHistory(e.getKey().substring(0, split), Integer.parseInt(e.getKey().substring(split + 1)),
+                    failures, started, new ArrayList<>(classes), reports, lowest));
         }
         return List.copyOf(facts);
     }

@@ -107,8 +107,8 @@ public class OutcomeStore {
                 setNullable(insert, ++i, o.kvCacheTokens(), Types.BIGINT);
                 setNullable(insert, ++i, o.gpuBlocks(), Types.BIGINT);
                 insert.setString(++i, o.rulesVersion());
-                insert.setString(++i, o.request());
-                insert.setString(++i, o.excerpt());
+                insert.setString(++i, text(o.request()));
+                insert.setString(++i, text(o.excerpt()));
                 insert.executeUpdate();
                 long id;
                 try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -143,6 +143,38 @@ public class OutcomeStore {
     public List<Outcome> ofModel(String model, Instant since, int limit) {
         return query("select " + COLUMNS + " from outcome where model_key = ? and reported_at >= ? order by id desc"
                 + " fetch first ? rows only", Outcome.key(model), OffsetDateTime.ofInstant(since, ZoneOffset.UTC), limit);
+    }
+
+    /**
+     * What the rules need of {@code model} since {@code since}: its failures and the starts that
+     * reported a KV cache (the newest {@code limit}, without their texts), and every other start
+     * counted per configuration (a busy model's starts never push its failures out of the limit).
+     */
+    public History history(String model, Instant since, int limit) {
+        OffsetDateTime from = OffsetDateTime.ofInstant(since, ZoneOffset.UTC);
+        List<Outcome> rows = query("select id, reported_at, model, kind, gpu, gpu_count, utilization, max_model_len, kv_fp8,"
+                + " error_class, kv_cache_tokens, gpu_blocks, rules_version, null as request, null as excerpt from outcome"
+                + " where model_key = ? and reported_at >= ? and (kind = ? or kv_cache_tokens is not null)"
+                + " order by id desc fetch first ? rows only", Outcome.key(model), from, Outcome.FAILURE, limit);
+        java.util.Map<String, Integer> starts = new java.util.HashMap<>();
+        try (Connection c = connection(); PreparedStatement s = c.prepareStatement("select gpu, gpu_count, count(*) from outcome"
+                + " where model_key = ? and reported_at >= ? and kind = ? and kv_cache_tokens is null group by gpu, gpu_count")) {
+            s.setString(1, Outcome.key(model));
+            s.setObject(2, from);
+            s.setString(3, Outcome.STARTED);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    starts.put(rs.getString(1) + ":" + rs.getInt(2), rs.getInt(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("read the outcomes", e);
+        }
+        return new History(rows, starts);
+    }
+
+    /** A model's failures and reported KV caches, and its other starts counted by "GPU:count". */
+    public record History(List<Outcome> rows, java.util.Map<String, Integer> otherStarts) {
     }
 
     /** Failures, newest first: of one model (or all when null), with an id below {@code before} (or any when null). */
@@ -207,6 +239,11 @@ public class OutcomeStore {
                 rs.getObject("kv_fp8", Boolean.class), rs.getString("error_class"),
                 rs.getObject("kv_cache_tokens", Long.class), rs.getObject("gpu_blocks", Long.class),
                 rs.getString("rules_version"), rs.getString("request"), rs.getString("excerpt"));
+    }
+
+    /** PostgreSQL's text cannot hold NUL characters, which an error text may carry. */
+    private static String text(String s) {
+        return s == null ? null : s.replace('\u0000', ' ');
     }
 
     private static void setNullable(PreparedStatement s, int i, Object v, int type) throws SQLException {

@@ -23,7 +23,7 @@ class HistoryRulesTest {
     static final DecideRequest QWEN = DecideRequest.of("Qwen/Qwen2.5-7B-Instruct");
 
     static ConfigurationHistory failed(String gpu, int count, int times, double utilization) {
-        return new ConfigurationHistory(gpu, count, times, 0, List.of("CUDA_OOM"), null, null, null, utilization);
+        return new ConfigurationHistory(gpu, count, times, 0, List.of("CUDA_OOM"), List.of(), utilization);
     }
 
     static DecideResponse decide(DecideRequest req, List<ConfigurationHistory> history) {
@@ -68,8 +68,9 @@ class HistoryRulesTest {
     void aSmallerKvCacheThanEstimatedRaisesTheOverheadByTheGap() {
         DecideResponse plain = decide(QWEN, List.of());
         long reported = plain.memory().maxTokensInKvCache() / 2;
-        ConfigurationHistory started = new ConfigurationHistory(plain.gpu(), plain.gpuCount(), 0, 1, List.of(), reported,
-                plain.memoryUtilization(), "fp8".equals(plain.engineArgs().get("kv_cache_dtype")), null);
+        ConfigurationHistory started = new ConfigurationHistory(plain.gpu(), plain.gpuCount(), 0, 1, List.of(),
+                List.of(new ConfigurationHistory.KvReport(reported, plain.memoryUtilization(),
+                        "fp8".equals(plain.engineArgs().get("kv_cache_dtype")))), null);
         DecideResponse d = decide(QWEN, List.of(started));
         assertTrue(warns(d, "KV_CACHE_REPORTED"), d.warnings().toString());
         double gapGiB = (plain.memory().maxTokensInKvCache() - reported) * plain.memory().kvBytesPerTokenPerGpu() / (1L << 30);
@@ -85,8 +86,15 @@ class HistoryRulesTest {
         assertEquals(reported, there.memory().maxTokensInKvCache(), 2.0);
 
         ConfigurationHistory larger = new ConfigurationHistory(plain.gpu(), plain.gpuCount(), 0, 1, List.of(),
-                plain.memory().maxTokensInKvCache() * 2, plain.memoryUtilization(), null, null);
+                List.of(new ConfigurationHistory.KvReport(plain.memory().maxTokensInKvCache() * 2, plain.memoryUtilization(), null)), null);
         assertFalse(warns(decide(QWEN, List.of(larger)), "KV_CACHE_REPORTED"), "a larger KV cache than estimated changes nothing");
+
+        // a small report at a low utilization (no gap there) does not hide a gap reported at a high one
+        ConfigurationHistory both = new ConfigurationHistory(plain.gpu(), plain.gpuCount(), 0, 2, List.of(), List.of(
+                new ConfigurationHistory.KvReport(1000, 0.3, null),
+                new ConfigurationHistory.KvReport(reported, plain.memoryUtilization(),
+                        "fp8".equals(plain.engineArgs().get("kv_cache_dtype")))), null);
+        assertEquals(d.memory().overheadGiB(), decide(QWEN, List.of(both)).memory().overheadGiB(), 1e-6);
     }
 
     @Test

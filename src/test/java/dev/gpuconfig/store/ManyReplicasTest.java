@@ -97,6 +97,10 @@ class ManyReplicasTest {
         assertEquals(va, vb, "both replicas run the same rules");
         assertTrue(ms <= STALE_MS, "the replicas took " + ms + " ms to agree on the edit");
         // with 3 failures needed now, the two stored ones no longer steer the decision
+        JsonNode page = b.json("/v1/failures?model=" + MODEL);
+        assertEquals(3, page.get("failuresToAvoid").asInt(), "b reads the edited setting");
+        assertEquals(2, page.at("/configurations/0/failures").asInt(), "the stored failures are still there");
+        assertTrue(!page.at("/configurations/0/avoided").asBoolean());
         assertTrue(!b.json("/v1/gpu-config?model=" + MODEL).toString().contains("AVOIDED_AFTER_FAILURES"));
     }
 }

@@ -131,7 +131,8 @@ public class OutcomeStoreTest {
 
         JsonNode after = decide(MODEL);
         assertTrue(codes(after).contains("KV_CACHE_REPORTED"), after.toString());
-        assertTrue(after.get("memory").get("overheadGiB").asDouble() > d.get("memory").get("overheadGiB").asDouble(),
+        double gapGiB = (estimated - estimated / 3) * d.get("memory").get("kvBytesPerTokenPerGpu").asDouble() / (1L << 30);
+        assertEquals(d.get("memory").get("overheadGiB").asDouble() + gapGiB, after.get("memory").get("overheadGiB").asDouble(), 0.02,
                 "the gap between estimate and report is memory this model uses");
         JsonNode page = JSON.readTree(given().queryParam("model", MODEL).when().get("/v1/failures").then().statusCode(200)
                 .extract().asString());
@@ -148,6 +149,8 @@ public class OutcomeStoreTest {
         report.put("gpuBlocks", 1000);
         given().contentType(ContentType.JSON).body(report.toString()).when().post("/v1/outcomes").then().statusCode(201)
                 .body("kvCacheTokens", is(16000));
+        given().queryParam("model", MODEL).when().get("/v1/failures").then().statusCode(200)
+                .body("configurations[0].smallestKvCacheTokens", is(16000));
     }
 
     @Test

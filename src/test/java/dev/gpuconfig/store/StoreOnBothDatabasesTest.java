@@ -75,13 +75,17 @@ class StoreOnBothDatabasesTest {
             assertEquals(Boolean.TRUE, ofA.get(0).kvFp8());
             assertTrue(store.ofModel("Org/Model-A", Instant.now().plusSeconds(60), 100).isEmpty(), "outside the window");
 
-            List<ConfigurationHistory> facts = HistoryCache.facts(ofA);
+            OutcomeStore.History read = store.history("Org/Model-A", Instant.now().minusSeconds(3600), 100);
+            assertEquals(3, read.rows().size(), "failures and the start that reported a KV cache");
+            assertTrue(read.rows().stream().allMatch(o -> o.excerpt() == null && o.request() == null), "no texts for the rules");
+            List<ConfigurationHistory> facts = HistoryCache.facts(read.rows(), read.otherStarts());
             ConfigurationHistory l4 = facts.stream().filter(h -> h.getGpu().equals("L4")).findFirst().orElseThrow();
             assertEquals(2, l4.getFailures());
             assertEquals(0, l4.getSuccesses());
             assertEquals(List.of("KV_CACHE_TOO_SMALL", "CUDA_OOM"), l4.getErrorClasses());
             assertEquals(12000L, l4.getSmallestKvTokens());
-            assertEquals(0.9, l4.getKvUtilization());
+            assertEquals(0.9, l4.getKvReports().get(0).utilization());
+            assertEquals(0.9, l4.getLowestFailedUtilization());
             ConfigurationHistory a100 = facts.stream().filter(h -> h.getGpu().equals("A100-80GB")).findFirst().orElseThrow();
             assertEquals(1, a100.getSuccesses());
 
@@ -96,6 +100,28 @@ class StoreOnBothDatabasesTest {
             assertEquals(3, store.forget("org/MODEL-a"));
             assertTrue(store.failures("Org/Model-A", null, 10).isEmpty());
             assertEquals(v0 + 5, store.version());
+        } finally {
+            store.close(null);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aBusyModelsStartsNeverPushItsFailuresOutAndAnyErrorTextIsStored(String db) throws Exception {
+        OutcomeStore store = store(db);
+        try {
+            store.record(failure("Org/Busy-Start", "L4", 1, "CUDA_OOM", null));
+            store.record(new Outcome(null, null, "Org/Busy-Start", Outcome.FAILURE, "L4", 1, 0.9, 8192, false, "CUDA_OOM",
+                    null, null, "sha256:x", null, "bad \u0000 byte in a traceback"));
+            for (int i = 0; i < 30; i++) {
+                store.record(new Outcome(null, null, "Org/Busy-Start", Outcome.STARTED, "L4", 1, 0.9, 8192, false, null,
+                        null, null, "sha256:x", null, null));
+            }
+            OutcomeStore.History read = store.history("Org/Busy-Start", Instant.now().minusSeconds(60), 5);
+            ConfigurationHistory l4 = HistoryCache.facts(read.rows(), read.otherStarts()).get(0);
+            assertEquals(2, l4.getFailures(), "30 newer starts do not hide the failures");
+            assertEquals(30, l4.getSuccesses());
+            assertTrue(store.failures("Org/Busy-Start", null, 1).get(0).excerpt().startsWith("bad "));
         } finally {
             store.close(null);
         }

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A PostgreSQL that does not answer costs the service its memory of outcomes, never its
+ * A PostgreSQL that is down (nothing listens on its port) costs the service its memory of outcomes, never its
  * decisions: it starts, decides (saying the history is unavailable) and refuses reports with a
  * 503 to retry, each in seconds at most.
  */

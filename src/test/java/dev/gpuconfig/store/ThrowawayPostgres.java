@@ -83,10 +83,23 @@ public final class ThrowawayPostgres implements AutoCloseable {
         }
     }
 
+    /** Stops the server, keeping its data: the database stops answering. */
+    public void stop() throws Exception {
+        pg("pg_ctl", "-D", data.resolve("cluster").toString(), "-m", "immediate", "-w", "stop");
+    }
+
+    /** Starts the stopped server again on the same port and data. */
+    public void restart() throws Exception {
+        pg("pg_ctl", "-D", data.resolve("cluster").toString(), "-l", data.resolve("server.log").toString(), "-w", "-t", "30",
+                "-o", "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+    }
+
     @Override
     public void close() throws Exception {
         try {
-            pg("pg_ctl", "-D", data.resolve("cluster").toString(), "-m", "immediate", "-w", "stop");
+            if (Files.exists(data.resolve("cluster/postmaster.pid"))) {
+                stop();
+            }
         } finally {
             try (Stream<Path> walk = Files.walk(data)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
