@@ -127,9 +127,10 @@ class KubernetesManifestsTest {
             }
         }
         long limit = bytes(res.path("limits").path("memory").asText());
-        // resident memory peaks at 256 MB under load (docs/performance.md): a limit at the peak kills pods
-        assertTrue(limit >= 300L * 1024 * 1024, "memory limit " + res.path("limits").path("memory").asText()
-                + " leaves no headroom above the measured peak of 256 MB");
+        // resident memory peaks at about 293 MB under load with the outcome store (docs/performance.md):
+        // a limit at the peak kills pods; keep a fifth above it
+        assertTrue(limit >= 352L * 1024 * 1024, "memory limit " + res.path("limits").path("memory").asText()
+                + " leaves too little headroom above the measured peak of about 293 MB");
         assertTrue(bytes(res.path("requests").path("memory").asText()) <= limit, "memory request above its limit");
     }
 
