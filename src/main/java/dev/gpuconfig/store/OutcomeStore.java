@@ -139,12 +139,6 @@ public class OutcomeStore {
         }
     }
 
-    /** The newest {@code limit} outcomes of {@code model} reported at or after {@code since}, newest first. */
-    public List<Outcome> ofModel(String model, Instant since, int limit) {
-        return query("select " + COLUMNS + " from outcome where model_key = ? and reported_at >= ? order by id desc"
-                + " fetch first ? rows only", Outcome.key(model), OffsetDateTime.ofInstant(since, ZoneOffset.UTC), limit);
-    }
-
     /**
      * What the rules need of {@code model} since {@code since}: its failures and the starts that
      * reported a KV cache (the newest {@code limit}, without their texts), and every other start

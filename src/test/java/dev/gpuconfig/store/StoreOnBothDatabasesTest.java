@@ -68,15 +68,13 @@ class StoreOnBothDatabasesTest {
             assertEquals(v0 + 4, store.version(), "each write raises the version once");
             assertTrue(b.id() > a.id());
 
-            List<Outcome> ofA = store.ofModel("ORG/MODEL-A", Instant.now().minusSeconds(3600), 100);
-            assertEquals(3, ofA.size(), "model ids compare without case");
+            OutcomeStore.History read = store.history("ORG/MODEL-A", Instant.now().minusSeconds(3600), 100);
+            List<Outcome> ofA = read.rows();
+            assertEquals(3, ofA.size(), "failures and the start that reported a KV cache; model ids compare without case");
             assertEquals(Outcome.STARTED, ofA.get(0).kind(), "newest first");
             assertEquals(500_000L, ofA.get(0).kvCacheTokens());
             assertEquals(Boolean.TRUE, ofA.get(0).kvFp8());
-            assertTrue(store.ofModel("Org/Model-A", Instant.now().plusSeconds(60), 100).isEmpty(), "outside the window");
-
-            OutcomeStore.History read = store.history("Org/Model-A", Instant.now().minusSeconds(3600), 100);
-            assertEquals(3, read.rows().size(), "failures and the start that reported a KV cache");
+            assertTrue(store.history("Org/Model-A", Instant.now().plusSeconds(60), 100).rows().isEmpty(), "outside the window");
             assertTrue(read.rows().stream().allMatch(o -> o.excerpt() == null && o.request() == null), "no texts for the rules");
             List<ConfigurationHistory> facts = HistoryCache.facts(read.rows(), read.otherStarts());
             ConfigurationHistory l4 = facts.stream().filter(h -> h.getGpu().equals("L4")).findFirst().orElseThrow();
@@ -142,7 +140,7 @@ class StoreOnBothDatabasesTest {
                 w.get();
             }
             assertEquals(v0 + 40, store.version());
-            assertEquals(40, store.ofModel("Org/Busy", Instant.now().minusSeconds(60), 1000).size());
+            assertEquals(40, store.history("Org/Busy", Instant.now().minusSeconds(60), 1000).rows().size());
         } finally {
             pool.shutdownNow();
             store.close(null);
