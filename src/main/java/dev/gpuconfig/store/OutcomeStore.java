@@ -87,12 +87,10 @@ public class OutcomeStore {
     /** Stores {@code o} and raises the history version, in one transaction; returns it with its id and time. */
     public Outcome record(Outcome o) {
         Instant at = Instant.now();
-        try (Connection c = connection()) {
-            c.setAutoCommit(false);
+        long id = write("store the outcome", c -> {
             try (PreparedStatement insert = c.prepareStatement("insert into outcome (reported_at, model, model_key, kind, gpu,"
                     + " gpu_count, utilization, max_model_len, kv_fp8, error_class, kv_cache_tokens, gpu_blocks, rules_version,"
-                    + " request, excerpt) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement bump = c.prepareStatement("update history_version set version = version + 1 where id = 1")) {
+                    + " request, excerpt) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 int i = 0;
                 insert.setObject(++i, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
                 insert.setString(++i, o.model());
@@ -110,21 +108,13 @@ public class OutcomeStore {
                 insert.setString(++i, text(o.request()));
                 insert.setString(++i, text(o.excerpt()));
                 insert.executeUpdate();
-                long id;
                 try (ResultSet keys = insert.getGeneratedKeys()) {
                     keys.next();
-                    id = keys.getLong(1);
+                    return keys.getLong(1);
                 }
-                bump.executeUpdate();
-                c.commit();
-                return o.stored(id, at);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw failed("store the outcome", e);
-        }
+        });
+        return o.stored(id, at);
     }
 
     /** The history version: raised by every write on any replica. */
@@ -191,21 +181,37 @@ public class OutcomeStore {
 
     /** Forgets every outcome of {@code model} (an operator fixed the cause); returns how many. */
     public int forget(String model) {
+        return write("forget the outcomes", c -> {
+            try (PreparedStatement del = c.prepareStatement("delete from outcome where model_key = ?")) {
+                del.setString(1, Outcome.key(model));
+                return del.executeUpdate();
+            }
+        });
+    }
+
+    /** A change of the outcomes on one connection. */
+    private interface Change<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code change} and raises the history version in one transaction: every replica that
+     * sees the new version sees the change, and no change goes unseen.
+     */
+    private <T> T write(String what, Change<T> change) {
         try (Connection c = connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("delete from outcome where model_key = ?");
-                 PreparedStatement bump = c.prepareStatement("update history_version set version = version + 1 where id = 1")) {
-                del.setString(1, Outcome.key(model));
-                int n = del.executeUpdate();
+            try (PreparedStatement bump = c.prepareStatement("update history_version set version = version + 1 where id = 1")) {
+                T result = change.apply(c);
                 bump.executeUpdate();
                 c.commit();
-                return n;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw failed("forget the outcomes", e);
+            throw failed(what, e);
         }
     }
 
